@@ -1,0 +1,61 @@
+import { Command } from "@commander-js/extra-typings";
+import denoJson from "../deno.json" with { type: "json" };
+import { completionsCommand } from "./completions.ts";
+import { mxCommand } from "./mx.ts";
+import { parseCommand } from "./parse.ts";
+import { queueCommand } from "./queue.ts";
+import { sendCommand } from "./send.ts";
+import { serveCommand } from "./serve.ts";
+import { traceCommand } from "./trace.ts";
+
+/** postie's version, from deno.json. */
+export const VERSION: string = denoJson.version;
+
+/**
+ * Builds the whole command tree. Every command throws instead of exiting on a usage error
+ * (`exitOverride`), so `main` maps it to exit code 64.
+ */
+export function buildProgram(): Command {
+  const program = new Command("postie")
+    .description(
+      "postie: an SMTP toolkit. A mail server with a durable queue that doubles as a dev mail " +
+        "server, an SMTP client, and tools to diagnose routing, parse messages and trace headers.",
+    )
+    .version(VERSION, "-V, --version", "print the version and exit")
+    .helpOption("-h, --help", "print help for a command")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  postie serve                      catch all mail on 127.0.0.1:1025 into ./.postie
+  postie help serve                 every flag of serve, with defaults
+  postie completions bash > /etc/bash_completion.d/postie`,
+    );
+  for (
+    const sub of [
+      serveCommand(),
+      sendCommand(),
+      mxCommand(),
+      parseCommand(),
+      traceCommand(),
+      queueCommand(),
+    ]
+  ) {
+    program.addCommand(sub as unknown as Command);
+  }
+  program.addCommand(completionsCommand(() => program) as unknown as Command);
+  applyRecursively(program, (cmd) => {
+    const help = cmd === program ? "postie --help" : `postie ${cmd.name()} --help`;
+    cmd.exitOverride().showSuggestionAfterError(true).configureOutput({
+      outputError: (message, write) =>
+        write(`postie: ${message.replace(/^error: /, "").trimEnd()} (see '${help}')\n`),
+    });
+    if (cmd !== program) cmd.helpOption("-h, --help", "print help for this command");
+  });
+  return program;
+}
+
+function applyRecursively(cmd: Command, fn: (cmd: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyRecursively(sub as Command, fn);
+}
