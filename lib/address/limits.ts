@@ -17,12 +17,18 @@ export const MAX_PATH_OCTETS = 256;
 export const MAX_LABEL_OCTETS = 63;
 
 /**
- * Index of the first character of `input[start, end)` whose UTF-8 octets go past
- * `limit`, or -1 when the whole slice fits.
+ * Index of the first character of `input[start, end)` whose UTF-8 octets, after
+ * `reserved` octets, go past `limit`; -1 when the whole slice fits.
  */
-function octetOverflow(input: string, start: number, end: number, limit: number): number {
-  if (end - start <= limit / 3) return -1; // 3 octets per UTF-16 unit at most
-  let octets = 0;
+function octetOverflow(
+  input: string,
+  start: number,
+  end: number,
+  limit: number,
+  reserved: number,
+): number {
+  if (reserved + (end - start) * 3 <= limit) return -1; // 3 octets per UTF-16 unit at most
+  let octets = reserved;
   for (let i = start; i < end; i++) {
     const c = input.charCodeAt(i);
     const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < end &&
@@ -36,7 +42,8 @@ function octetOverflow(input: string, start: number, end: number, limit: number)
 
 /**
  * Throws an {@linkcode AddressSyntaxError} at the first character past `limit` octets
- * when `input[start, end)` is too long; `what` names the part, e.g. `"local part"`.
+ * when `input[start, end)` is too long; `what` names the part, e.g. `"local part"`, and
+ * `reserved` counts octets of the part that are not in the slice (such as brackets).
  */
 export function checkOctetLimit(
   input: string,
@@ -44,7 +51,8 @@ export function checkOctetLimit(
   end: number,
   limit: number,
   what: string,
+  reserved = 0,
 ): void {
-  const at = octetOverflow(input, start, end, limit);
+  const at = octetOverflow(input, start, end, limit, reserved);
   if (at >= 0) throw new AddressSyntaxError(input, at, `${what} longer than ${limit} octets`);
 }
