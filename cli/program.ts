@@ -1,5 +1,4 @@
 import { Command } from "@commander-js/extra-typings";
-import denoJson from "../deno.json" with { type: "json" };
 import { completionsCommand } from "./completions.ts";
 import { mxCommand } from "./mx.ts";
 import { parseCommand } from "./parse.ts";
@@ -7,9 +6,7 @@ import { queueCommand } from "./queue.ts";
 import { sendCommand } from "./send.ts";
 import { serveCommand } from "./serve.ts";
 import { traceCommand } from "./trace.ts";
-
-/** postie's version, from deno.json. */
-export const VERSION: string = denoJson.version;
+import { VERSION } from "./version.ts";
 
 /**
  * Builds the whole command tree. Every command throws instead of exiting on a usage error

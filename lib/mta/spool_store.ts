@@ -1,0 +1,79 @@
+import type { IncomingMessage, MessageStore } from "../smtp/server/connection.ts";
+import { StoreError } from "../smtp/server/connection.ts";
+import { formatReceived } from "../smtp/server/received.ts";
+import type { Spool, SpooledMessage, SpoolMeta } from "../spool/spool.ts";
+
+/**
+ * The server's {@link MessageStore}: stamps the Received header field, appends the message to
+ * the durable spool, and hands it to delivery once it is on disk.
+ */
+export class SpoolStore implements MessageStore {
+  constructor(
+    readonly spool: Spool,
+    readonly hostname: string,
+    readonly deliver: (message: SpooledMessage) => void,
+  ) {}
+
+  async store(message: IncomingMessage): Promise<string> {
+    const { envelope, client } = message;
+    const id = this.spool.ids.next();
+    const receivedAt = Date.now();
+    const recipients = envelope.recipients.map(({ path, params }) => ({
+      address: path.text,
+      ...(params.notify ? { notify: params.notify } : {}),
+      ...(params.orcpt ? { orcpt: `${params.orcpt.addrType};${params.orcpt.address}` } : {}),
+    }));
+    const { size, body, smtputf8, ret, envid } = envelope.mailParams;
+    const meta: SpoolMeta = {
+      id,
+      receivedAt,
+      from: envelope.reversePath.text,
+      recipients,
+      mailParams: Object.fromEntries(
+        Object.entries({ size, body, smtputf8, ret, envid }).filter(([, v]) => v !== undefined),
+      ) as SpoolMeta["mailParams"],
+      client: {
+        address: client.address,
+        port: client.port,
+        helo: client.helo,
+        name: message.clientName,
+        tls: client.tls,
+      },
+      received: formatReceived({
+        helo: client.helo,
+        clientName: message.clientName,
+        clientAddress: client.address,
+        hostname: this.hostname,
+        esmtp: client.esmtp,
+        tls: client.tls,
+        authenticated: client.authenticated,
+        smtputf8: smtputf8 === true,
+        queueId: id,
+        recipient: recipients.length === 1 ? recipients[0].address : undefined,
+        date: new Date(receivedAt),
+      }),
+    };
+    let location;
+    try {
+      location = await this.spool.append(meta, message.content);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new StoreError(code === "ENOSPC" || code === "EDQUOT" ? "disk-full" : "io", {
+        cause: error,
+      });
+    }
+    this.deliver({ meta, location, body: concat(message.content, message.size) });
+    return id;
+  }
+}
+
+function concat(pieces: Uint8Array[], size: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  return bytes;
+}

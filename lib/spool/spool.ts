@@ -1,0 +1,155 @@
+import { join } from "node:path";
+import { QueueIdGenerator } from "./queue_id.ts";
+import { decodeRecords, encodeRecord } from "./record.ts";
+import {
+  type RecordLocation,
+  segmentName,
+  segmentNumber,
+  SegmentWriter,
+} from "./segment_writer.ts";
+import { DoneLog } from "./done_log.ts";
+
+/** What the spool keeps with every message: enough for delivery, the queue and the web inbox. */
+export interface SpoolMeta {
+  /** The queue id. */
+  id: string;
+  /** When the message was accepted, in ms since the epoch. */
+  receivedAt: number;
+  /** The reverse-path without angle brackets; "" for the null path. */
+  from: string;
+  /** Forward-paths with their DSN parameters (RFC 3461). */
+  recipients: { address: string; notify?: string[]; orcpt?: string }[];
+  /** MAIL parameters worth keeping: SIZE, BODY, SMTPUTF8, RET, ENVID. */
+  mailParams: Record<string, string | number | boolean>;
+  client: { address: string; port: number; helo?: string; name?: string; tls: boolean };
+  /** The Received header field the server added, CRLF-terminated and folded. */
+  received: string;
+}
+
+/** A message in the spool: its metadata, where it lives, and (fresh or recovered) its content. */
+export interface SpooledMessage {
+  meta: SpoolMeta;
+  location: RecordLocation;
+  body: Uint8Array;
+}
+
+/** Segments close at this size (a new one begins), so delivered ones can be removed. */
+const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
+
+/**
+ * postie's durable queue. Accepted messages are appended as records to segment files with group
+ * commit (one fdatasync shared by every session that finished DATA meanwhile), instead of one
+ * file per message: on this machine creating a file costs far more than an fsync shared by many.
+ * A message is done when its delivery is recorded in the done log; a segment whose messages are
+ * all done, and that takes no more appends, is removed once the deliveries are made durable.
+ */
+export class Spool {
+  readonly ids = new QueueIdGenerator();
+  readonly #writer: SegmentWriter;
+  readonly #doneLog: DoneLog;
+  /** Queue ids not yet done, per segment. */
+  readonly #undone = new Map<number, Set<string>>();
+  readonly #closedSegments = new Set<number>();
+  #collecting: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    firstSegment: number,
+    doneLog: DoneLog,
+    readonly makeDeliveriesDurable: () => Promise<void>,
+    segmentSize: number,
+  ) {
+    this.#doneLog = doneLog;
+    this.#writer = new SegmentWriter(dir, firstSegment, segmentSize, (id, location) => {
+      let undone = this.#undone.get(location.segment);
+      if (!undone) this.#undone.set(location.segment, undone = new Set());
+      undone.add(id);
+    }, (segment) => {
+      this.#closedSegments.add(segment);
+      this.#collect(segment);
+    });
+  }
+
+  /**
+   * Opens (creating if needed) the spool in `dir` and recovers it: returns every message that
+   * was acknowledged but is not yet done, in acceptance order.
+   *
+   * @param makeDeliveriesDurable called before a segment is removed; it must make every delivery
+   *   recorded as done so far durable (e.g. sync the Maildir's file system).
+   */
+  static async open(
+    dir: string,
+    makeDeliveriesDurable: () => Promise<void>,
+    segmentSize = DEFAULT_SEGMENT_SIZE,
+  ): Promise<{ spool: Spool; pending: SpooledMessage[] }> {
+    await Deno.mkdir(dir, { recursive: true });
+    const segments: number[] = [];
+    for await (const entry of Deno.readDir(dir)) {
+      const n = segmentNumber(entry.name);
+      if (entry.isFile && n !== undefined) segments.push(n);
+    }
+    segments.sort((a, b) => a - b);
+    const doneLog = await DoneLog.open(join(dir, "done.log"));
+    const last = segments.at(-1);
+    const spool = new Spool(
+      dir,
+      last === undefined ? 1 : last + 1,
+      doneLog,
+      makeDeliveriesDurable,
+      segmentSize,
+    );
+    const pending: SpooledMessage[] = [];
+    for (const segment of segments) {
+      const bytes = await Deno.readFile(join(dir, segmentName(segment)));
+      const undone = new Set<string>();
+      for (const record of decodeRecords<SpoolMeta>(bytes)) {
+        if (doneLog.isDone(record.meta.id)) continue;
+        undone.add(record.meta.id);
+        pending.push({
+          meta: record.meta,
+          location: { segment, offset: record.offset, length: record.length },
+          body: record.body,
+        });
+      }
+      spool.#undone.set(segment, undone);
+      spool.#closedSegments.add(segment);
+    }
+    for (const segment of segments) spool.#collect(segment);
+    return { spool, pending };
+  }
+
+  /**
+   * Appends a message and resolves once it is durable: only then may the server answer 250.
+   * Rejects with the file system's error (e.g. ENOSPC) when it cannot be stored.
+   */
+  append(meta: SpoolMeta, body: readonly Uint8Array[]): Promise<RecordLocation> {
+    return this.#writer.append(meta.id, encodeRecord(meta, body));
+  }
+
+  /** Records that a message was delivered; `detail` is kept in the done log with its metadata. */
+  async done(message: SpooledMessage, detail: Record<string, unknown>): Promise<void> {
+    await this.#doneLog.append({ ...message.meta, ...detail, doneAt: Date.now() });
+    const undone = this.#undone.get(message.location.segment);
+    undone?.delete(message.meta.id);
+    this.#collect(message.location.segment);
+  }
+
+  /** Waits for pending appends and removals, then closes the files. */
+  async close(): Promise<void> {
+    await this.#writer.close();
+    await this.#collecting;
+    await this.#doneLog.close();
+  }
+
+  #collect(segment: number): void {
+    const undone = this.#undone.get(segment);
+    if (!this.#closedSegments.has(segment) || (undone && undone.size > 0)) return;
+    this.#undone.delete(segment);
+    this.#closedSegments.delete(segment);
+    this.#collecting = this.#collecting.then(async () => {
+      await this.#doneLog.sync();
+      await this.makeDeliveriesDurable();
+      await Deno.remove(join(this.dir, segmentName(segment))).catch(() => {});
+    });
+  }
+}
