@@ -21,3 +21,11 @@ export {
   type ParsePathOptions,
   type Path,
 } from "./path.ts";
+export {
+  type AddressListEntry,
+  formatMailbox,
+  type Group,
+  type Mailbox,
+  parseAddressList,
+  parseMailbox,
+} from "./mailbox_list.ts";
