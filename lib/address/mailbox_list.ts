@@ -124,6 +124,25 @@ export function formatMailbox(mailbox: Mailbox): string {
   return `${formatPhrase(mailbox.name)} <${address}>`;
 }
 
+/**
+ * Writes an address list: mailboxes as {@linkcode formatMailbox} does, groups as
+ * `name: member, member;`, elements separated by ", " (folding is the caller's job).
+ *
+ * @example
+ * ```ts
+ * import { formatAddressList } from "./mailbox_list.ts";
+ * formatAddressList([{ group: "undisclosed-recipients", members: [] }]);
+ * // "undisclosed-recipients:;"
+ * ```
+ */
+export function formatAddressList(entries: AddressListEntry[]): string {
+  return entries.map((entry) =>
+    "group" in entry
+      ? `${formatPhrase(entry.group)}:${entry.members.map(formatMailbox).join(", ")};`
+      : formatMailbox(entry)
+  ).join(", ");
+}
+
 /** RFC 5322 §3.2.5: a phrase of atoms separated by single spaces stays as is, else quoted. */
 function formatPhrase(name: string): string {
   const words = name.split(" ");

@@ -23,6 +23,7 @@ export {
 } from "./path.ts";
 export {
   type AddressListEntry,
+  formatAddressList,
   formatMailbox,
   type Group,
   type Mailbox,
