@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isDigit, isHexDig, isLetDig } from "./chars.ts";
+import { COLON, DOT, HYPHEN, isDigit, isHexDig, isLetDig, RBRACKET } from "./chars.ts";
 import { AddressSyntaxError } from "./errors.ts";
 
 /** The parsed content of an address literal. */
@@ -15,9 +15,6 @@ export interface AddressLiteral {
   /** `192.0.2.1`; `2001:db8::1` (the `IPv6:` tag removed); `tag:content` for general. */
   value: string;
 }
-
-const COLON = 0x3a;
-const DOT = 0x2e;
 
 /** RFC 5321 §4.1.3: dcontent = %d33-90 / %d94-126 (no "[", "\" or "]"). */
 function isDcontent(c: number): boolean {
@@ -41,7 +38,7 @@ export function scanAddressLiteral(
 ): { literal: AddressLiteral; end: number } {
   let close = start + 1;
   while (close < limit && isDcontent(input.charCodeAt(close))) close++;
-  if (close >= limit || input.charCodeAt(close) !== 0x5d) {
+  if (close >= limit || input.charCodeAt(close) !== RBRACKET) {
     throw AddressSyntaxError.unexpected(input, close);
   }
   const colon = input.indexOf(":", start + 1);
@@ -67,7 +64,7 @@ export function scanAddressLiteral(
 function checkStandardizedTag(input: string, start: number, end: number): void {
   for (let i = start; i < end; i++) {
     const c = input.charCodeAt(i);
-    if (!isLetDig(c) && c !== 0x2d) throw AddressSyntaxError.unexpected(input, i);
+    if (!isLetDig(c) && c !== HYPHEN) throw AddressSyntaxError.unexpected(input, i);
   }
   if (end === start || !isLetDig(input.charCodeAt(end - 1))) {
     throw AddressSyntaxError.unexpected(input, end);

@@ -6,10 +6,42 @@
  * @module
  */
 
+/** ASCII horizontal tab. */
+export const TAB = 0x09;
+/** ASCII line feed. */
+export const LF = 0x0a;
+/** ASCII carriage return. */
+export const CR = 0x0d;
+/** ASCII space. */
+export const SP = 0x20;
 /** ASCII `"`. */
 export const DQUOTE = 0x22;
+/** ASCII `(`. */
+export const LPAREN = 0x28;
+/** ASCII `)`. */
+export const RPAREN = 0x29;
+/** ASCII `,`. */
+export const COMMA = 0x2c;
+/** ASCII `-`. */
+export const HYPHEN = 0x2d;
+/** ASCII `.`. */
+export const DOT = 0x2e;
+/** ASCII `:`. */
+export const COLON = 0x3a;
+/** ASCII `;`. */
+export const SEMICOLON = 0x3b;
+/** ASCII `<`. */
+export const LT = 0x3c;
+/** ASCII `>`. */
+export const GT = 0x3e;
+/** ASCII `@`. */
+export const AT = 0x40;
+/** ASCII `[`. */
+export const LBRACKET = 0x5b;
 /** ASCII `\`. */
 export const BACKSLASH = 0x5c;
+/** ASCII `]`. */
+export const RBRACKET = 0x5d;
 
 // RFC 5322 §3.2.3: atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
 // "-" / "/" / "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~"
@@ -35,7 +67,7 @@ export function isAtext(c: number): boolean {
 
 /** True for RFC 5234 `WSP`: space or horizontal tab. */
 export function isWsp(c: number): boolean {
-  return c === 0x20 || c === 0x09;
+  return c === SP || c === TAB;
 }
 
 /** True for `VCHAR` (RFC 5234 §B.1): printable ASCII, space excluded. */
@@ -71,7 +103,7 @@ export function isDotAtomText(text: string): boolean {
   let atomStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x2e) {
+    if (c === DOT) {
       if (atomStart) return false;
       atomStart = true;
     } else if (isAtext(c)) atomStart = false;

@@ -6,7 +6,7 @@
  */
 
 import { domainToASCII, domainToUnicode } from "node:url";
-import { isLetDig, isNonAscii } from "./chars.ts";
+import { DOT, HYPHEN, isLetDig, isNonAscii } from "./chars.ts";
 import { AddressSyntaxError } from "./errors.ts";
 import { checkOctetLimit, MAX_DOMAIN_OCTETS, MAX_LABEL_OCTETS } from "./limits.ts";
 
@@ -22,8 +22,6 @@ export interface ScannedDomain {
   nonAscii: boolean;
 }
 
-const HYPHEN = 0x2d;
-const DOT = 0x2e;
 // RFC 5890 §2.3.1: an LDH label, the form every label has after IDNA ToASCII
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 

@@ -6,15 +6,21 @@
  * @module
  */
 
-import { BACKSLASH, DQUOTE, isAtext, isNonAscii, isVchar, isWsp } from "./chars.ts";
+import {
+  BACKSLASH,
+  CR,
+  DQUOTE,
+  isAtext,
+  isNonAscii,
+  isVchar,
+  isWsp,
+  LBRACKET,
+  LF,
+  LPAREN,
+  RBRACKET,
+  RPAREN,
+} from "./chars.ts";
 import { AddressSyntaxError } from "./errors.ts";
-
-const CR = 0x0d;
-const LF = 0x0a;
-const LPAREN = 0x28;
-const RPAREN = 0x29;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
 
 /**
  * Opening and closing delimiters. Between them goes printable text other than the

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAtext } from "./chars.ts";
+import { AT, COLON, COMMA, DOT, DQUOTE, GT, isAtext, LBRACKET, LT, SEMICOLON } from "./chars.ts";
 import { AddressSyntaxError } from "./errors.ts";
 import { HeaderScanner } from "./lexical.ts";
 import { canonicalLocalPart } from "./path.ts";
@@ -45,16 +45,6 @@ interface Word {
   /** CFWS came before it. */
   spaced: boolean;
 }
-
-const COMMA = 0x2c;
-const DOT = 0x2e;
-const COLON = 0x3a;
-const SEMICOLON = 0x3b;
-const LT = 0x3c;
-const GT = 0x3e;
-const AT = 0x40;
-const LBRACKET = 0x5b;
-const DQUOTE = 0x22;
 
 /**
  * Parses an address list (RFC 5322 §3.4 `address-list`, with §4.4 `obs-addr-list`).

@@ -6,7 +6,22 @@
  */
 
 import { type AddressLiteral, scanAddressLiteral } from "./address_literal.ts";
-import { BACKSLASH, DQUOTE, isAsciiAtext, isDotAtomText, isNonAscii, isVchar } from "./chars.ts";
+import {
+  AT,
+  BACKSLASH,
+  COLON,
+  COMMA,
+  DOT,
+  DQUOTE,
+  GT,
+  isAsciiAtext,
+  isDotAtomText,
+  isNonAscii,
+  isVchar,
+  LBRACKET,
+  LT,
+  SP,
+} from "./chars.ts";
 import { scanDomain } from "./domain.ts";
 import { AddressSyntaxError } from "./errors.ts";
 import { checkOctetLimit, MAX_LOCAL_PART_OCTETS, MAX_PATH_OCTETS } from "./limits.ts";
@@ -45,10 +60,6 @@ export interface ParsePathOptions {
   /** Accept `<Postmaster>` without a domain (RCPT TO, RFC 5321 §4.1.1.3). Default false. */
   allowPostmaster?: boolean;
 }
-
-const AT = 0x40;
-const LT = 0x3c;
-const GT = 0x3e;
 
 /**
  * Parses an RFC 5321 path, given with or without its angle brackets. A source route
@@ -125,8 +136,8 @@ function skipSourceRoute(input: string, start: number, end: number, smtputf8: bo
     i = scanDomain(input, i + 1, smtputf8).end;
     if (i >= end) throw AddressSyntaxError.unexpected(input, i);
     const c = input.charCodeAt(i++);
-    if (c === 0x3a) return i;
-    if (c !== 0x2c) throw AddressSyntaxError.unexpected(input, i - 1);
+    if (c === COLON) return i;
+    if (c !== COMMA) throw AddressSyntaxError.unexpected(input, i - 1);
   }
 }
 
@@ -149,7 +160,7 @@ function parseMailbox5321(
     throw AddressSyntaxError.unexpected(input, local.end);
   }
   const domainStart = local.end + 1;
-  if (input.charCodeAt(domainStart) === 0x5b) {
+  if (input.charCodeAt(domainStart) === LBRACKET) {
     const { literal, end: literalEnd } = scanAddressLiteral(input, domainStart, end);
     if (literalEnd !== end) throw AddressSyntaxError.unexpected(input, literalEnd);
     const domain = input.slice(domainStart, end);
@@ -214,7 +225,7 @@ function scanDotString(
       nonAscii = true;
     }
     if (i === atom) throw AddressSyntaxError.unexpected(input, i);
-    if (i >= end || input.charCodeAt(i) !== 0x2e) break;
+    if (i >= end || input.charCodeAt(i) !== DOT) break;
     i++;
   }
   return { value: input.slice(start, i), end: i, nonAscii };
@@ -238,7 +249,7 @@ function scanQuotedString(
     if (c === DQUOTE) return { value: value + input.slice(run, i), end: i + 1, nonAscii };
     if (c === BACKSLASH) {
       const next = input.charCodeAt(i + 1);
-      if (i + 1 >= end || !(isVchar(next) || next === 0x20)) {
+      if (i + 1 >= end || !(isVchar(next) || next === SP)) {
         throw AddressSyntaxError.unexpected(input, i + 1);
       }
       value += input.slice(run, i);
@@ -246,7 +257,7 @@ function scanQuotedString(
     } else if (isNonAscii(c)) {
       if (!smtputf8) throw AddressSyntaxError.needsSmtputf8(input, i);
       nonAscii = true;
-    } else if (!(isVchar(c) || c === 0x20)) throw AddressSyntaxError.unexpected(input, i);
+    } else if (!(isVchar(c) || c === SP)) throw AddressSyntaxError.unexpected(input, i);
   }
   throw new AddressSyntaxError(input, start, "unterminated quoted string");
 }
