@@ -140,6 +140,7 @@ export class HeaderScanner {
         if (!literal) [value, run] = [value + this.input.slice(run, i), i + 1];
         i = next;
       } else if (c === CR || c === LF || literal && isWsp(c)) {
+        // RFC 5322 §3.2.2: unfolding drops the CRLF; a literal drops its white space too
         const next = isWsp(c) ? i + 1 : this.foldEnd(i);
         if (next < 0) throw this.unexpected(i);
         value += this.input.slice(run, i);
