@@ -31,9 +31,10 @@ export function segmentNumber(name: string): number | undefined {
  * write+fdatasync is in flight are batched into the next one, so concurrent sessions share one
  * fsync. A promise returned by `append` resolves only once its record is on disk.
  *
- * A failed write (disk full, I/O error) rejects its whole batch and truncates the segment back,
- * so no torn record is ever followed by a good one; if even that fails, the next batch starts a
- * new segment.
+ * A failed write or fsync (disk full, I/O error) rejects its whole batch, cuts the segment back
+ * to its last durable record (best effort) and closes it: no good record ever follows a torn one,
+ * and the closed segment can be removed once its messages are delivered, which is what frees
+ * space again on a full disk.
  */
 export class SegmentWriter {
   #file: Deno.FsFile | undefined;
@@ -49,6 +50,7 @@ export class SegmentWriter {
    * @param onWritten called, synchronously and in order, when a record is durable and before
    *   its `append` promise resolves; before any later `onSegmentClosed`
    * @param onSegmentClosed called with the number of each segment that will get no more records
+   *   (full, failed, or the last one at `close`)
    */
   constructor(
     readonly dir: string,
@@ -70,11 +72,10 @@ export class SegmentWriter {
     return promise;
   }
 
-  /** Waits for every pending append, then closes the current segment file. */
+  /** Waits for every pending append, then closes the current segment. */
   async close(): Promise<void> {
     while (this.#flushing) await this.#flushing;
-    this.#file?.close();
-    this.#file = undefined;
+    if (this.#file) this.#closeSegment(this.#file);
   }
 
   async #flushLoop(): Promise<void> {
@@ -115,33 +116,35 @@ export class SegmentWriter {
   }
 
   async #openSegment(): Promise<Deno.FsFile> {
-    if (this.#file && this.#size >= this.maxSegmentSize) {
-      this.#file.close();
-      this.#file = undefined;
-      this.onSegmentClosed(this.#segment);
-      this.#segment++;
-    }
+    if (this.#file && this.#size >= this.maxSegmentSize) this.#closeSegment(this.#file);
     if (!this.#file) {
       const path = join(this.dir, segmentName(this.#segment));
-      this.#file = await Deno.open(path, { write: true, createNew: true });
+      const file = await Deno.open(path, { write: true, createNew: true });
+      try {
+        // The new directory entry must be durable too, or a crash could lose the whole file.
+        await syncDirectory(this.dir);
+      } catch (error) {
+        this.#closeSegment(file);
+        throw error;
+      }
+      this.#file = file;
       this.#size = 0;
-      // The new directory entry must be durable too, or a crash could lose the whole file.
-      await syncDirectory(this.dir);
     }
     return this.#file;
   }
 
   async #rollBack(file: Deno.FsFile, size: number): Promise<void> {
-    try {
-      await file.truncate(size);
-      await file.seek(size, Deno.SeekMode.Start);
-    } catch {
-      // Cannot restore a clean tail: leave this segment as it is and start the next one.
-      file.close();
-      this.#file = undefined;
-      this.onSegmentClosed(this.#segment);
-      this.#segment++;
-    }
+    // Best effort: what the failed batch wrote is cut off, or else stays as a torn tail that
+    // recovery stops at; either way the segment takes no more records.
+    await file.truncate(size).catch(() => {});
+    this.#closeSegment(file);
+  }
+
+  #closeSegment(file: Deno.FsFile): void {
+    file.close();
+    this.#file = undefined;
+    this.onSegmentClosed(this.#segment);
+    this.#segment++;
   }
 }
 
