@@ -7,12 +7,15 @@
 export class DoneLog {
   readonly #done: Set<string>;
   #file: Deno.FsFile;
-  #pending: string[] = [];
+  #pending: PendingEntry[] = [];
   #writing: Promise<void> | undefined;
+  /** The file may end in a torn line (a crash, a failed write): the next write ends it first. */
+  #tornTail: boolean;
 
-  private constructor(file: Deno.FsFile, done: Set<string>) {
+  private constructor(file: Deno.FsFile, done: Set<string>, tornTail: boolean) {
     this.#file = file;
     this.#done = done;
+    this.#tornTail = tornTail;
   }
 
   /** Opens the log at `path`, creating it, and reads which queue ids are done. */
@@ -28,20 +31,23 @@ export class DoneLog {
       if (id && line.endsWith("}")) done.add(id);
     }
     const file = await Deno.open(path, { append: true, create: true });
-    return new DoneLog(file, done);
+    return new DoneLog(file, done, text.length > 0 && !text.endsWith("\n"));
   }
 
-  /** Whether the message with this queue id was recorded as done. */
+  /** Whether the message with this queue id was recorded as done (written, not yet synced). */
   isDone(id: string): boolean {
     return this.#done.has(id);
   }
 
-  /** Records an entry (whose first key must be `id`), written with the next batch. */
+  /**
+   * Records an entry (whose first key must be `id`), written with the next batch; resolves once
+   * written, rejects with the file system's error if it could not be.
+   */
   append(entry: { id: string; [key: string]: unknown }): Promise<void> {
-    this.#done.add(entry.id);
-    this.#pending.push(JSON.stringify(entry) + "\n");
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.#pending.push({ id: entry.id, line: JSON.stringify(entry) + "\n", resolve, reject });
     this.#writing ??= this.#writeLoop();
-    return this.#writing;
+    return promise;
   }
 
   /** Waits for pending entries and fsyncs the log. */
@@ -59,13 +65,38 @@ export class DoneLog {
   async #writeLoop(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const bytes = new TextEncoder().encode(this.#pending.join(""));
+        const batch = this.#pending;
         this.#pending = [];
-        let written = 0;
-        while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+        await this.#write(batch);
       }
     } finally {
       this.#writing = undefined;
     }
   }
+
+  async #write(batch: PendingEntry[]): Promise<void> {
+    const text = (this.#tornTail ? "\n" : "") + batch.map((entry) => entry.line).join("");
+    const bytes = new TextEncoder().encode(text);
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+      this.#tornTail = false;
+    } catch (error) {
+      // Part of the batch may be on disk as a torn line; its entries will be appended again.
+      this.#tornTail = true;
+      for (const entry of batch) entry.reject(error);
+      return;
+    }
+    for (const entry of batch) {
+      this.#done.add(entry.id);
+      entry.resolve();
+    }
+  }
+}
+
+interface PendingEntry {
+  id: string;
+  line: string;
+  resolve(): void;
+  reject(error: unknown): void;
 }

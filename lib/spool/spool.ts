@@ -50,6 +50,8 @@ export class Spool {
   /** Queue ids not yet done, per segment. */
   readonly #undone = new Map<number, Set<string>>();
   readonly #closedSegments = new Set<number>();
+  /** Closed segments whose messages are all done, to remove once their deliveries are durable. */
+  readonly #removable = new Set<number>();
   #collecting: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -134,7 +136,10 @@ export class Spool {
     this.#collect(message.location.segment);
   }
 
-  /** Waits for pending appends and removals, then closes the files. */
+  /**
+   * Waits for pending appends, closes the last segment (removed too if its messages are all
+   * done), waits for removals, then closes the files.
+   */
   async close(): Promise<void> {
     await this.#writer.close();
     await this.#collecting;
@@ -143,13 +148,30 @@ export class Spool {
 
   #collect(segment: number): void {
     const undone = this.#undone.get(segment);
-    if (!this.#closedSegments.has(segment) || (undone && undone.size > 0)) return;
-    this.#undone.delete(segment);
-    this.#closedSegments.delete(segment);
-    this.#collecting = this.#collecting.then(async () => {
+    if (this.#closedSegments.has(segment) && !(undone && undone.size > 0)) {
+      this.#undone.delete(segment);
+      this.#closedSegments.delete(segment);
+      this.#removable.add(segment);
+    }
+    if (this.#removable.size > 0) {
+      this.#collecting = this.#collecting.then(() => this.#removeSegments());
+    }
+  }
+
+  async #removeSegments(): Promise<void> {
+    const segments = [...this.#removable];
+    this.#removable.clear();
+    if (segments.length === 0) return;
+    try {
       await this.#doneLog.sync();
       await this.makeDeliveriesDurable();
+    } catch {
+      // Not durable yet (e.g. a full disk): kept for the next delivery to retry, or the next start.
+      for (const segment of segments) this.#removable.add(segment);
+      return;
+    }
+    for (const segment of segments) {
       await Deno.remove(join(this.dir, segmentName(segment))).catch(() => {});
-    });
+    }
   }
 }
