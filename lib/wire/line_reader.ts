@@ -6,6 +6,7 @@
  */
 
 import { concatBytes } from "./bytes.ts";
+import { type ChunkSource, streamSource } from "./chunk_source.ts";
 import { LineTooLongError, UnexpectedEofError } from "./errors.ts";
 
 /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
@@ -48,17 +49,17 @@ export interface LineReaderOptions {
 export class LineReader {
   /** Limit used by {@linkcode readLine} when none is passed. */
   readonly maxLineLength: number;
-  readonly #source: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #source: ChunkSource;
   /** Unconsumed chunks, oldest first; `#offset` indexes into the first. */
   readonly #chunks: Uint8Array[] = [];
   #offset = 0;
   #buffered = 0;
   #eof = false;
 
-  /** Wraps `source`; the reader locks it until {@linkcode cancel}. */
-  constructor(source: ReadableStream<Uint8Array>, options: LineReaderOptions = {}) {
+  /** Wraps `source` (a stream is locked until {@linkcode cancel}). */
+  constructor(source: ReadableStream<Uint8Array> | ChunkSource, options: LineReaderOptions = {}) {
     this.maxLineLength = options.maxLineLength ?? COMMAND_LINE_LIMIT;
-    this.#source = source.getReader();
+    this.#source = source instanceof ReadableStream ? streamSource(source) : source;
   }
 
   /** Bytes received but not consumed yet (RFC 2920: the server flushes replies at 0). */
@@ -139,14 +140,13 @@ export class LineReader {
     this.#buffered = 0;
     this.#eof = true;
     await this.#source.cancel();
-    this.#source.releaseLock();
   }
 
   /** Appends the next non-empty chunk of the source; undefined at its end. */
   async #pull(): Promise<Uint8Array | undefined> {
     while (!this.#eof) {
-      const { done, value } = await this.#source.read();
-      if (done) {
+      const value = await this.#source.read();
+      if (value === null) {
         this.#eof = true;
         break;
       }

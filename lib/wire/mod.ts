@@ -27,6 +27,7 @@ export {
   type LineReaderOptions,
   TEXT_LINE_LIMIT,
 } from "./line_reader.ts";
+export { type ChunkSource, readerSource, streamSource } from "./chunk_source.ts";
 export { readChunk } from "./bdat.ts";
 export {
   encodeReply,

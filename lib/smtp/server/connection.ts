@@ -5,6 +5,7 @@ import {
   LineReader,
   LineTooLongError,
   readChunk,
+  readerSource,
   type Reply,
   UnexpectedEofError,
 } from "../../wire/mod.ts";
@@ -106,7 +107,7 @@ export class SmtpConnection {
     const remote = conn.remoteAddr as Deno.NetAddr;
     this.#conn = conn;
     this.#context = context;
-    this.#reader = new LineReader(conn.readable, { maxLineLength: context.maxLineLength });
+    this.#reader = new LineReader(readerSource(conn), { maxLineLength: context.maxLineLength });
     this.session = new ServerSession(
       context.hostname,
       { address: remote.hostname, port: remote.port },
