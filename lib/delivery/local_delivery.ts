@@ -19,6 +19,8 @@ export class LocalDelivery {
   #active = 0;
   #idle = Promise.withResolvers<void>();
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** While draining, a failed delivery is left in the spool for the next start, not retried. */
+  #draining = false;
 
   constructor(
     readonly spool: Spool,
@@ -40,11 +42,19 @@ export class LocalDelivery {
     this.#push({ message, recovered, attempts: 0 });
   }
 
-  /** Resolves when nothing is waiting or in progress (deferred retries are cancelled). */
+  /**
+   * Resolves when nothing is waiting or in progress. Deferred retries are cancelled, and a
+   * delivery that fails meanwhile is not retried: the spool keeps it for the next start.
+   */
   async drain(): Promise<void> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    await this.#idle.promise;
+    this.#draining = true;
+    try {
+      await this.#idle.promise;
+    } finally {
+      this.#draining = false;
+    }
   }
 
   #push(item: { message: SpooledMessage; recovered: boolean; attempts: number }): void {
@@ -80,6 +90,7 @@ export class LocalDelivery {
     } catch (error) {
       const retryInMs = RETRY_DELAYS[Math.min(item.attempts, RETRY_DELAYS.length - 1)];
       this.onEvent({ kind: "deferred", message, error, retryInMs });
+      if (this.#draining) return;
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         this.#push({ ...item, recovered: true, attempts: item.attempts + 1 });

@@ -44,20 +44,28 @@ export class Maildir {
     return false;
   }
 
-  /** Writes the message under tmp/ and renames it into new/. Returns the path in new/. */
+  /**
+   * Writes the message under tmp/ and renames it into new/. Returns the path in new/. On failure
+   * (e.g. a full disk) the partial file in tmp/ is removed, so a failed attempt holds no space.
+   */
   async deliver(name: string, content: readonly Uint8Array[]): Promise<string> {
     const tmp = join(this.dir, "tmp", name);
-    const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-    try {
-      for (const piece of content) {
-        let written = 0;
-        while (written < piece.length) written += await file.write(piece.subarray(written));
-      }
-    } finally {
-      file.close();
-    }
     const target = join(this.dir, "new", name);
-    await Deno.rename(tmp, target);
+    try {
+      const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      try {
+        for (const piece of content) {
+          let written = 0;
+          while (written < piece.length) written += await file.write(piece.subarray(written));
+        }
+      } finally {
+        file.close();
+      }
+      await Deno.rename(tmp, target);
+    } catch (error) {
+      await Deno.remove(tmp).catch(() => {});
+      throw error;
+    }
     return target;
   }
 }
