@@ -1,0 +1,50 @@
+/**
+ * postie: an SMTP toolkit for Deno. The library under the `postie` command, layer by layer
+ * (see the README and shared design): bytes on the wire, addresses, the server session
+ * machine and its listener, the durable spool, and local delivery.
+ *
+ * @example
+ * ```ts
+ * import { parsePath, ReplyParser } from "./mod.ts";
+ * parsePath("<user@example.com>").mailbox?.domain; // "example.com"
+ * new ReplyParser().push("250 2.0.0 Ok")?.code;   // 250
+ * ```
+ *
+ * @module
+ */
+
+// lib/wire: line reader, reply and command codecs, dot-stuffing, BDAT chunks.
+export * from "./lib/wire/mod.ts";
+// lib/address: RFC 5321 paths and RFC 5322 address lists.
+export * from "./lib/address/mod.ts";
+// lib/message: dates (the MIME parser and builder come with their issues).
+export { formatDate } from "./lib/message/date.ts";
+// lib/smtp/server: the sans-IO session, its listener and connection glue.
+export {
+  type ContentOutcome,
+  type Next,
+  ServerSession,
+  type SessionPolicy,
+  type Step,
+} from "./lib/smtp/server/session.ts";
+export type { ClientInfo, Envelope, Recipient } from "./lib/smtp/server/envelope.ts";
+export { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./lib/smtp/server/limits.ts";
+export { Replies } from "./lib/smtp/server/replies.ts";
+export { formatReceived, type ReceivedInfo, withProtocol } from "./lib/smtp/server/received.ts";
+export {
+  type ConnectionContext,
+  type ConnectionEvent,
+  type IncomingMessage,
+  type MessageStore,
+  type SessionTimeouts,
+  SmtpConnection,
+  StoreError,
+} from "./lib/smtp/server/connection.ts";
+export { type ListenerOptions, SmtpListener } from "./lib/smtp/server/listener.ts";
+// lib/spool: the durable queue.
+export { Spool, type SpooledMessage, type SpoolMeta } from "./lib/spool/spool.ts";
+// lib/delivery: Maildir.
+export { Maildir } from "./lib/delivery/maildir.ts";
+// The MTA that `postie serve` runs.
+export { Mta, type MtaOptions } from "./lib/mta/mta.ts";
+export { ExitCode } from "./lib/sysexits.ts";
