@@ -116,6 +116,41 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "limits: a client trickling one-octet BDAT chunks is cut off at the total data timeout",
+  options,
+  async () => {
+    // Each chunk is a new command, so only a time limit over the whole message can stop it.
+    await withServe(["--data-timeout", "1s", "--data-total-timeout", "600ms"], async (serve) => {
+      const client = await connect(serve);
+      try {
+        await client.write("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\n");
+        await client.readReplies(3);
+        const since = Date.now();
+        const trickling = (async () => {
+          while (!client.eof && !client.transcript.includes("421") && Date.now() - since < 5_000) {
+            await client.write("BDAT 1\r\nx").catch(() => {});
+            await new Promise((resolve) => setTimeout(resolve, 40));
+          }
+        })();
+        // Every chunk is acknowledged until the time is up.
+        while (true) {
+          const [reply] = await client.readReplies(1);
+          if (reply.code === 421) break;
+          deepEqual(firstLines([reply]), ["250 2.0.0 1 octets received"]);
+        }
+        const elapsed = Date.now() - since;
+        await client.closed();
+        await trickling;
+        ok(elapsed >= 580 && elapsed < 2_500, `closed after ${elapsed} ms`);
+      } finally {
+        await client.close();
+      }
+      equal((await collectDelivered(serve)).length, 0);
+    });
+  },
+);
+
 /** `megabytes` MiB of 1000-octet lines, written a MiB at a time. */
 async function writeLines(client: RawClient, megabytes: number): Promise<void> {
   const line = new TextEncoder().encode("x".repeat(1022) + "\r\n");

@@ -174,6 +174,36 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "BDAT: chunks of a transaction ended by RSET are not part of the next message",
+  options,
+  async () => {
+    const serve = await startServe();
+    try {
+      const client = await RawClient.connect(serve.port);
+      await client.readReplies(1);
+      // RFC 3030 §2: RSET after BDAT chunks discards them with the transaction.
+      await client.write(
+        "EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nBDAT 7\r\nstale\r\nRSET\r\n" +
+          "MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nBDAT 7 LAST\r\nfresh\r\nQUIT\r\n",
+      );
+      const replies = await client.readReplies(9);
+      deepEqual(codes(replies), [250, 250, 250, 250, 250, 250, 250, 250, 221]);
+      await client.closed();
+      await client.close();
+      const messages = await collectDelivered(serve);
+      equal(messages.length, 1);
+      assertDelivered(messages[0], {
+        from: "a@x.test",
+        content: "fresh\r\n",
+        recipient: "b@y.test",
+      });
+    } finally {
+      await disposeServe(serve);
+    }
+  },
+);
+
 Deno.test("SIGTERM while idle: the client gets 421 and serve exits 0", options, async () => {
   const serve = await startServe();
   try {

@@ -98,8 +98,11 @@ export class SmtpConnection {
   #output: Reply[] = [];
   #draining = false;
   #end: (ConnectionEvent & { kind: "connection" })["end"] = "eof";
+  /** Content of the message being read (one DATA body, or the BDAT chunks so far). */
   #chunks: Uint8Array[] = [];
   #transactionStart = 0;
+  /** When the whole content of the message being read must be in; Infinity between messages. */
+  #contentDeadline = Infinity;
   /** The envelope whose content is being read, to log it if the content is refused. */
   #refusable: Envelope | undefined;
 
@@ -165,7 +168,8 @@ export class SmtpConnection {
       return false;
     }
     if (this.#reader.buffered === 0) await this.#flush();
-    this.deadline = Date.now() + this.#context.timeouts.command;
+    // Between BDAT chunks the client is still sending one message: its total time runs on.
+    this.deadline = Math.min(Date.now() + this.#context.timeouts.command, this.#contentDeadline);
     let step: Step;
     try {
       const line = await this.#reader.readLine();
@@ -185,6 +189,8 @@ export class SmtpConnection {
       const next = step.next;
       switch (next.kind) {
         case "command":
+          // RFC 3030 §2: a transaction ended (stored, refused, RSET) takes its chunks with it.
+          if (!this.session.inTransaction) this.#endContent();
           return true;
         case "close":
           if (this.#end === "eof") {
@@ -193,24 +199,24 @@ export class SmtpConnection {
           await this.#flush();
           return false;
         case "data":
-          this.#transactionStart = Date.now();
+          this.#startContent();
           this.#refusable = this.session.envelope;
           await this.#flush();
           step = this.session.dataComplete(await this.#readData());
           break;
         case "chunk":
-          if (this.#chunks.length === 0) this.#transactionStart = Date.now();
+          if (this.#contentDeadline === Infinity) this.#startContent();
           this.#refusable = this.session.envelope;
           await this.#readChunk(next.size, next.discard);
           step = this.session.chunkComplete(next);
           break;
         case "store":
+          this.deadline = Infinity; // storing is the server's time, not the client's
           step = await this.#store(next.envelope);
           break;
       }
       if (next.kind !== "store" && step.next.kind === "command" && step.replies[0]?.code >= 500) {
         // The content was refused (size, bare newlines): log the transaction that ended here.
-        this.#chunks = [];
         if (next.kind === "data" || next.last) this.#reportRefusal(step.replies[0]);
       }
     }
@@ -219,10 +225,9 @@ export class SmtpConnection {
   async #readData() {
     const decoder = new DotUnstuffer();
     const maxSize = this.#context.limits.maxMessageSize;
-    const totalDeadline = Date.now() + this.#context.timeouts.dataTotal;
     let size = 0;
     while (true) {
-      this.deadline = Math.min(Date.now() + this.#context.timeouts.dataBlock, totalDeadline);
+      this.#extendDeadline();
       const chunk = await this.#reader.read(READ_SIZE);
       if (chunk === null) throw new UnexpectedEofError("connection closed during DATA");
       const { data, done, rest } = decoder.push(chunk);
@@ -239,12 +244,27 @@ export class SmtpConnection {
   }
 
   async #readChunk(size: number, discard: boolean): Promise<void> {
-    const totalDeadline = Date.now() + this.#context.timeouts.dataTotal;
-    this.deadline = Math.min(Date.now() + this.#context.timeouts.dataBlock, totalDeadline);
+    this.#extendDeadline();
     for await (const piece of readChunk(this.#reader, size)) {
       if (!discard) this.#chunks.push(piece);
-      this.deadline = Math.min(Date.now() + this.#context.timeouts.dataBlock, totalDeadline);
+      this.#extendDeadline();
     }
+  }
+
+  /** A message's content begins (DATA, or the first BDAT chunk): its total time starts. */
+  #startContent(): void {
+    this.#transactionStart = Date.now();
+    this.#contentDeadline = this.#transactionStart + this.#context.timeouts.dataTotal;
+  }
+
+  #endContent(): void {
+    this.#chunks = [];
+    this.#contentDeadline = Infinity;
+  }
+
+  /** Content arrived: wait one more data block (RFC 5321 §4.5.3.2.5), within the total time. */
+  #extendDeadline(): void {
+    this.deadline = Math.min(Date.now() + this.#context.timeouts.dataBlock, this.#contentDeadline);
   }
 
   async #store(envelope: Envelope): Promise<Step> {
