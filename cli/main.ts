@@ -3,6 +3,7 @@
  * @module
  */
 import { CommanderError } from "@commander-js/extra-typings";
+import { runMaildirWorker } from "../lib/delivery/maildir_worker.ts";
 import { ExitCode } from "../lib/sysexits.ts";
 import { buildProgram } from "./program.ts";
 
@@ -21,7 +22,8 @@ export async function main(args: string[]): Promise<number> {
   return typeof Deno.exitCode === "number" ? Deno.exitCode : ExitCode.Ok;
 }
 
-if (import.meta.main) {
+// A Maildir worker thread runs this same module (so bundles and executables need no other file).
+if (!runMaildirWorker() && import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (error) {

@@ -190,6 +190,8 @@ async function runServe(settings: ServeSettings): Promise<number> {
       maxConnections: settings.maxConnections,
       maxLineLength: settings.maxLineLength,
       logger,
+      // postie's entry module runs the Maildir worker too (cli/main.ts, the bundle or the binary).
+      workerEntry: Deno.mainModule,
     });
   } catch (error) {
     return startupFailure(error, settings);

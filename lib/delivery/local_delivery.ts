@@ -1,5 +1,6 @@
 import type { Spool, SpooledMessage } from "../spool/spool.ts";
 import { Maildir } from "./maildir.ts";
+import type { MaildirStore } from "./maildir_worker.ts";
 
 /** How a finished or failed delivery is reported (for the log). */
 export type DeliveryEvent =
@@ -24,7 +25,7 @@ export class LocalDelivery {
 
   constructor(
     readonly spool: Spool,
-    readonly maildir: Maildir,
+    readonly maildir: MaildirStore,
     readonly hostname: string,
     readonly onEvent: (event: DeliveryEvent) => void = () => {},
     readonly concurrency = 8,

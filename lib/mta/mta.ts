@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { LocalDelivery } from "../delivery/local_delivery.ts";
 import { Maildir, syncFileSystem } from "../delivery/maildir.ts";
+import { type MaildirStore, MaildirWorker } from "../delivery/maildir_worker.ts";
 import type { SessionTimeouts } from "../smtp/server/connection.ts";
 import type { SessionLimits } from "../smtp/server/limits.ts";
 import { SmtpListener } from "../smtp/server/listener.ts";
@@ -19,6 +20,11 @@ export interface MtaOptions {
   maxConnections: number;
   maxLineLength: number;
   logger: Logger;
+  /**
+   * The entry module to run Maildir file work on a Worker thread (see `runMaildirWorker`);
+   * without it, that work runs on the SMTP thread.
+   */
+  workerEntry?: string | URL;
 }
 
 /** The data directory is locked by another running server. */
@@ -36,7 +42,7 @@ export class Mta {
     readonly listener: SmtpListener,
     readonly spool: Spool,
     readonly delivery: LocalDelivery,
-    readonly maildir: Maildir,
+    readonly maildir: MaildirStore,
     readonly recovered: number,
     readonly options: MtaOptions,
     readonly lock: Deno.FsFile,
@@ -54,8 +60,11 @@ export class Mta {
       throw new DataDirBusyError(`${options.dataDir} is in use by another postie serve`);
     }
     try {
-      const maildir = new Maildir(join(options.dataDir, "maildir"));
-      await maildir.create();
+      const maildirDir = join(options.dataDir, "maildir");
+      await new Maildir(maildirDir).create();
+      const maildir = options.workerEntry
+        ? new MaildirWorker(options.workerEntry, maildirDir)
+        : new Maildir(maildirDir);
       const { spool, pending } = await Spool.open(
         join(options.dataDir, "spool"),
         () => syncFileSystem(options.dataDir),
@@ -100,6 +109,7 @@ export class Mta {
     await this.listener.shutdown(graceMs);
     await this.delivery.drain();
     await this.spool.close();
+    if (this.maildir instanceof MaildirWorker) this.maildir.terminate();
     this.options.logger.flush();
     this.lock.close();
   }

@@ -1,0 +1,96 @@
+import { Maildir } from "./maildir.ts";
+
+/** The operations local delivery needs from a Maildir, wherever its file work runs. */
+export interface MaildirStore {
+  readonly dir: string;
+  contains(name: string, size: number): Promise<boolean>;
+  deliver(name: string, content: readonly Uint8Array[]): Promise<string>;
+}
+
+/** The name a Maildir worker is started with; the entry module checks it. */
+export const MAILDIR_WORKER_NAME = "postie-maildir";
+
+type Request =
+  | { seq: number; op: "contains"; name: string; size: number }
+  | { seq: number; op: "deliver"; name: string; content: Uint8Array[] };
+type Response = { seq: number; value: unknown } | { seq: number; error: string };
+
+/**
+ * A Maildir whose file work (open, write, rename) runs on a Worker thread. On this machine
+ * creating files in a file system that the spool fsyncs at the same moment blocks for up to
+ * milliseconds in the kernel; on the SMTP thread that stalls every session, here it stalls
+ * only deliveries, which follow the 250 anyway.
+ */
+export class MaildirWorker implements MaildirStore {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, PromiseWithResolvers<unknown>>();
+  #seq = 0;
+
+  /**
+   * @param entry the module that calls {@link runMaildirWorker} first thing (postie's entry
+   *   module), so the worker is part of the same module graph, bundle or executable
+   */
+  constructor(entry: string | URL, readonly dir: string) {
+    this.#worker = new Worker(entry, { type: "module", name: MAILDIR_WORKER_NAME });
+    this.#worker.postMessage({ dir });
+    this.#worker.onmessage = (event: MessageEvent<Response>) => {
+      const pending = this.#pending.get(event.data.seq);
+      this.#pending.delete(event.data.seq);
+      if ("error" in event.data) pending?.reject(new Error(event.data.error));
+      else pending?.resolve(event.data.value);
+    };
+  }
+
+  contains(name: string, size: number): Promise<boolean> {
+    return this.#call({ seq: 0, op: "contains", name, size }) as Promise<boolean>;
+  }
+
+  deliver(name: string, content: readonly Uint8Array[]): Promise<string> {
+    return this.#call({ seq: 0, op: "deliver", name, content: [...content] }) as Promise<string>;
+  }
+
+  /** Stops the worker; call once no delivery is in progress. */
+  terminate(): void {
+    this.#worker.terminate();
+    for (const pending of this.#pending.values()) pending.reject(new Error("worker stopped"));
+    this.#pending.clear();
+  }
+
+  #call(request: Request): Promise<unknown> {
+    request.seq = ++this.#seq;
+    const pending = Promise.withResolvers<unknown>();
+    this.#pending.set(request.seq, pending);
+    this.#worker.postMessage(request);
+    return pending.promise;
+  }
+}
+
+/**
+ * If this thread is a Maildir worker, serves requests on it and returns true; otherwise returns
+ * false at once. The entry module calls it before anything else.
+ */
+export function runMaildirWorker(): boolean {
+  const scope = globalThis as unknown as {
+    name?: string;
+    postMessage(message: Response): void;
+    onmessage: ((event: MessageEvent) => void) | null;
+  };
+  if (scope.name !== MAILDIR_WORKER_NAME) return false;
+  let maildir: Maildir | undefined;
+  scope.onmessage = async (event: MessageEvent<Request | { dir: string }>) => {
+    if (!("op" in event.data)) {
+      maildir = new Maildir(event.data.dir);
+      return;
+    }
+    const request = event.data;
+    try {
+      const value = request.op === "contains"
+        ? await maildir!.contains(request.name, request.size)
+        : await maildir!.deliver(request.name, request.content);
+      scope.postMessage({ seq: request.seq, value });
+    } catch (error) {
+      scope.postMessage({ seq: request.seq, error: (error as Error).message ?? String(error) });
+    }
+  };
+  return true;
+}
