@@ -151,6 +151,22 @@ Deno.test(
   },
 );
 
+Deno.test("limits: a refused BDAT chunk stops the total data clock", options, async () => {
+  await withServe(["--data-timeout", "200ms", "--data-total-timeout", "300ms"], async (serve) => {
+    const client = await connect(serve);
+    try {
+      // RFC 3030 §2: BDAT before any RCPT is refused, its octets read and dropped.
+      await client.write("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nBDAT 3\r\nabc");
+      deepEqual((await client.readReplies(3)).map((r) => r.code), [250, 250, 503]);
+      // Back at commands, only the 5-minute command timeout applies (the data ones tick fast).
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      deepEqual((await say(client, "RCPT TO:<b@y.test>")).code, 250);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 /** `megabytes` MiB of 1000-octet lines, written a MiB at a time. */
 async function writeLines(client: RawClient, megabytes: number): Promise<void> {
   const line = new TextEncoder().encode("x".repeat(1022) + "\r\n");

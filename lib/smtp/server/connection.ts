@@ -216,7 +216,9 @@ export class SmtpConnection {
           break;
       }
       if (next.kind !== "store" && step.next.kind === "command" && step.replies[0]?.code >= 500) {
-        // The content was refused (size, bare newlines): log the transaction that ended here.
+        // The content was refused (size, bare newlines, BDAT out of sequence): its clock stops,
+        // and the transaction that ended here is logged.
+        this.#endContent();
         if (next.kind === "data" || next.last) this.#reportRefusal(step.replies[0]);
       }
     }
