@@ -61,7 +61,7 @@ const found = new Map<string, string | undefined>();
 
 /**
  * The absolute path of a peer's executable (`SYSTEM_PYTHON` for module peers), or
- * `undefined` when the peer is missing. Results are cached until {@linkcode forgetPeers}.
+ * `undefined` when the peer is not installed. Results are cached until {@linkcode forgetPeers}.
  *
  * @example
  * ```ts
@@ -73,9 +73,9 @@ export function peerPath(peer: string): string | undefined {
   return found.get(peer);
 }
 
-/** True when {@linkcode peerPath} finds the peer. */
+/** True when the peer is installed and usable by this user (root for `needsRoot` peers). */
 export function peerAvailable(peer: string): boolean {
-  return peerPath(peer) !== undefined;
+  return peerPath(peer) !== undefined && !(PEERS[peer]?.needsRoot && Deno.uid() !== 0);
 }
 
 /** The peers of `peers` that this machine lacks. */
@@ -90,7 +90,7 @@ export function forgetPeers(): void {
 
 function locate(peer: string): string | undefined {
   const spec = PEERS[peer];
-  if (!spec || (spec.needsRoot && Deno.uid() !== 0)) return undefined;
+  if (!spec) return undefined;
   if (spec.pythonModule) return pythonImports(spec.pythonModule) ? SYSTEM_PYTHON : undefined;
   if (peer === "python3") return isExecutable(SYSTEM_PYTHON) ? SYSTEM_PYTHON : undefined;
   const dirs = (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "");

@@ -6,13 +6,14 @@
  * @module
  */
 
-import { forgetPeers, missingPeers, PEERS } from "./catalog.ts";
+import { forgetPeers, peerPath, PEERS } from "./catalog.ts";
 
 /** Answer for postfix's debconf question, so installing it needs no terminal and starts nothing. */
 export const POSTFIX_PRESEED = "postfix postfix/main_mailer_type select No configuration";
 
 /**
- * Makes sure every peer in `peers` (all of {@linkcode PEERS} by default) is installed:
+ * Makes sure every peer in `peers` (all of {@linkcode PEERS} by default) is installed
+ * (whether a `needsRoot` peer is usable by this user is `peerAvailable`'s concern):
  * as root, runs `apt-get update` and one `apt-get install -y` of the missing packages;
  * otherwise prints the commands to run as root. Returns the peers still missing.
  *
@@ -24,7 +25,7 @@ export const POSTFIX_PRESEED = "postfix postfix/main_mailer_type select No confi
  */
 export async function ensurePeers(peers: Iterable<string> = Object.keys(PEERS)): Promise<string[]> {
   const wanted = [...peers];
-  const missing = missingPeers(wanted);
+  const missing = notInstalled(wanted);
   if (missing.length === 0) return [];
   const packages = [...new Set(missing.map((peer) => PEERS[peer].package))];
   console.error(`peers missing: ${missing.join(", ")}`);
@@ -38,7 +39,11 @@ export async function ensurePeers(peers: Iterable<string> = Object.keys(PEERS)):
     console.error(`installing peers failed: ${e instanceof Error ? e.message : e}`);
   }
   forgetPeers();
-  return missingPeers(wanted);
+  return notInstalled(wanted);
+}
+
+function notInstalled(peers: string[]): string[] {
+  return peers.filter((peer) => peerPath(peer) === undefined);
 }
 
 /** The shell commands that install `packages` on Debian, preseeding postfix first. */
