@@ -57,7 +57,8 @@ const KNOWN: Record<string, [KnownField, ValueParser]> = {
 /**
  * Parses the `esmtp-param`s after a MAIL or RCPT path: space-separated
  * `keyword[=value]`, keywords case-insensitive. Throws {@linkcode CommandSyntaxError}
- * naming the keyword on a bad or repeated parameter.
+ * naming the keyword on a bad parameter, or one repeated with another value; an exact repeat
+ * (Python's smtplib sends `SMTPUTF8 SMTPUTF8` when asked for SMTPUTF8) is taken once.
  *
  * @example
  * ```ts
@@ -68,7 +69,7 @@ const KNOWN: Record<string, [KnownField, ValueParser]> = {
  */
 export function parseEsmtpParameters(text: string): EsmtpParameters {
   const params: EsmtpParameters = { other: new Map() };
-  const seen = new Set<string>();
+  const seen = new Map<string, string | undefined>();
   for (const param of text.split(/[ \t]+/)) {
     if (param === "") continue;
     const eq = param.indexOf("=");
@@ -78,8 +79,11 @@ export function parseEsmtpParameters(text: string): EsmtpParameters {
     if (value !== undefined && !VALUE.test(value)) {
       throw new CommandSyntaxError(`Bad value for ${keyword}`);
     }
-    if (seen.has(keyword)) throw new CommandSyntaxError(`Duplicate parameter: ${keyword}`);
-    seen.add(keyword);
+    if (seen.has(keyword)) {
+      if (seen.get(keyword) === value) continue;
+      throw new CommandSyntaxError(`Duplicate parameter: ${keyword}`);
+    }
+    seen.set(keyword, value);
     const known = KNOWN[keyword];
     if (known === undefined) params.other.set(keyword, value ?? true);
     else (params as unknown as Record<string, unknown>)[known[0]] = known[1](keyword, value);
