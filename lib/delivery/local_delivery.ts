@@ -10,16 +10,28 @@ export type DeliveryEvent =
 /** Retry a failed local delivery after these delays (ms), then every last one. */
 const RETRY_DELAYS = [1_000, 5_000, 30_000, 60_000];
 
+/** A message on its way into the Maildir. */
+interface DeliveryItem {
+  message: SpooledMessage;
+  /** Found in the spool at startup, or a retry: the Maildir may hold it already. */
+  recovered: boolean;
+  attempts: number;
+  /** Set once the Maildir holds the message: a retry then only records it as done. */
+  file?: string;
+  /** The Maildir held the message already (recovered after a crash). */
+  skipped?: boolean;
+}
+
 /**
  * Delivers spooled messages into a Maildir, prepending `Return-Path:` (RFC 5321 §4.4) to the
  * Received header field and the content as the client sent it, and records each in the spool's
  * done log. Recovered messages are first looked for in the Maildir, so none is delivered twice.
  */
 export class LocalDelivery {
-  readonly #queue: { message: SpooledMessage; recovered: boolean; attempts: number }[] = [];
+  readonly #queue: DeliveryItem[] = [];
   #active = 0;
   #idle = Promise.withResolvers<void>();
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #retries = new Map<ReturnType<typeof setTimeout>, DeliveryItem>();
   /** While draining, a failed delivery is left in the spool for the next start, not retried. */
   #draining = false;
 
@@ -44,13 +56,18 @@ export class LocalDelivery {
   }
 
   /**
-   * Resolves when nothing is waiting or in progress. Deferred retries are cancelled, and a
-   * delivery that fails meanwhile is not retried: the spool keeps it for the next start.
+   * Resolves when nothing is waiting or in progress. Deferred retries are cancelled (those that
+   * only lack their done record get one last try now), and a delivery that fails meanwhile is
+   * not retried: the spool keeps it for the next start.
    */
   async drain(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
     this.#draining = true;
+    const retries = [...this.#retries];
+    this.#retries.clear();
+    for (const [timer, item] of retries) {
+      clearTimeout(timer);
+      if (item.file !== undefined) this.#push(item);
+    }
     try {
       await this.#idle.promise;
     } finally {
@@ -58,7 +75,7 @@ export class LocalDelivery {
     }
   }
 
-  #push(item: { message: SpooledMessage; recovered: boolean; attempts: number }): void {
+  #push(item: DeliveryItem): void {
     if (this.backlog === 0) this.#idle = Promise.withResolvers<void>();
     this.#queue.push(item);
     this.#pump();
@@ -76,27 +93,36 @@ export class LocalDelivery {
     }
   }
 
-  async #deliver(item: { message: SpooledMessage; recovered: boolean; attempts: number }) {
+  async #deliver(item: DeliveryItem): Promise<void> {
     const { message } = item;
     const name = Maildir.fileName(message.meta.id, message.meta.receivedAt, this.hostname);
-    const prefix = new TextEncoder().encode(
-      `Return-Path: <${message.meta.from}>\r\n${message.meta.received}`,
-    );
     try {
-      const skipped = item.recovered &&
-        await this.maildir.contains(name, prefix.length + message.body.length);
-      const file = skipped ? name : await this.maildir.deliver(name, [prefix, message.body]);
+      // Once in the Maildir, a message is not written again: after a failed done record (a full
+      // disk) the reader may have taken it away, and a second copy would be a duplicate.
+      item.file ??= await this.#intoMaildir(item, name);
       await this.spool.done(message, { maildir: name });
-      this.onEvent({ kind: "delivered", message, file, skipped });
+      this.onEvent({ kind: "delivered", message, file: item.file, skipped: item.skipped === true });
     } catch (error) {
       const retryInMs = RETRY_DELAYS[Math.min(item.attempts, RETRY_DELAYS.length - 1)];
       this.onEvent({ kind: "deferred", message, error, retryInMs });
       if (this.#draining) return;
+      const retry = { ...item, recovered: true, attempts: item.attempts + 1 };
       const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#push({ ...item, recovered: true, attempts: item.attempts + 1 });
+        this.#retries.delete(timer);
+        this.#push(retry);
       }, retryInMs);
-      this.#timers.add(timer);
+      this.#retries.set(timer, retry);
     }
+  }
+
+  /** Writes the message into the Maildir, unless a recovered one is there already. */
+  async #intoMaildir(item: DeliveryItem, name: string): Promise<string> {
+    const { message } = item;
+    const prefix = new TextEncoder().encode(
+      `Return-Path: <${message.meta.from}>\r\n${message.meta.received}`,
+    );
+    item.skipped = item.recovered &&
+      await this.maildir.contains(name, prefix.length + message.body.length);
+    return item.skipped ? name : await this.maildir.deliver(name, [prefix, message.body]);
   }
 }

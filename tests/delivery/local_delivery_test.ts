@@ -166,3 +166,47 @@ Deno.test("local delivery: many messages are delivered concurrently, each once",
   await spool.close();
   deepEqual(await pendingAfterReopen(dir), []);
 });
+
+/** Makes the spool's next `count` done records fail, as a full disk fails the done log. */
+function failDone(spool: Spool, count: number): void {
+  const done = spool.done.bind(spool);
+  spool.done = (message, detail) => {
+    if (count-- > 0) {
+      return Promise.reject(
+        Object.assign(new Error("No space left on device"), { code: "ENOSPC" }),
+      );
+    }
+    return done(message, detail);
+  };
+}
+
+Deno.test("local delivery: after a failed done record, the retry does not write the Maildir again", async () => {
+  const { maildir, spool, events, delivery, dir } = await setup();
+  failDone(spool, 1);
+  const message = await accept(spool, "Subject: once only\r\n\r\n");
+  delivery.enqueue(message);
+  while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  equal(events[0].kind, "deferred");
+  // The reader takes the message away before the retry.
+  const [name] = await newFiles(maildir);
+  await Deno.remove(join(maildir.dir, "new", name));
+  while (events.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+  equal(events[1].kind, "delivered");
+  deepEqual(await newFiles(maildir), [], "not delivered a second time");
+  await delivery.drain();
+  await spool.close();
+  deepEqual(await pendingAfterReopen(dir), [], "recorded as done by the retry");
+});
+
+Deno.test("local delivery: drain gives a missing done record one last try", async () => {
+  const { maildir, spool, events, delivery, dir } = await setup();
+  failDone(spool, 1);
+  const message = await accept(spool, "Subject: done at stop\r\n\r\n");
+  delivery.enqueue(message);
+  while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await delivery.drain();
+  deepEqual(events.map((e) => e.kind), ["deferred", "delivered"]);
+  equal((await newFiles(maildir)).length, 1);
+  await spool.close();
+  deepEqual(await pendingAfterReopen(dir), []);
+});
