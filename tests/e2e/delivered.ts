@@ -1,6 +1,6 @@
 /**
- * Reading what `postie serve` delivered: a Maildir file is `Return-Path: <from>` CRLF, the
- * server's three-line `Received:` field, then exactly the content the client sent
+ * A test's `postie serve` and what it delivered: a Maildir file is `Return-Path: <from>` CRLF,
+ * the server's three-line `Received:` field, then exactly the content the client sent
  * (dot-unstuffed). End-to-end tests split a file into those parts and compare bytes.
  *
  * @module
@@ -8,7 +8,7 @@
 
 import { equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import type { ServeProcess } from "./serve_process.ts";
+import { type ServeProcess, startServe } from "./serve_process.ts";
 
 /** One delivered Maildir file, split at the fields the server prepended. */
 export interface DeliveredMessage {
@@ -58,10 +58,34 @@ export async function collectDelivered(serve: ServeProcess): Promise<DeliveredMe
   );
 }
 
-/** Stops the server if still running and removes its data dir: for `finally`. */
-export async function disposeServe(serve: ServeProcess): Promise<void> {
+/** Stops the server if still running and removes its data dir. */
+async function disposeServe(serve: ServeProcess): Promise<void> {
   await serve.stop();
   await Deno.remove(serve.dataDir, { recursive: true });
+}
+
+/**
+ * Starts `postie serve` with `args`, runs `fn`, then stops the server and removes its data dir
+ * whatever happened.
+ *
+ * @example
+ * ```ts
+ * const messages = await withServe(["--max-size", "1MB"], async (serve) => {
+ *   // ... send to 127.0.0.1:serve.port ...
+ *   return await collectDelivered(serve);
+ * });
+ * ```
+ */
+export async function withServe<T>(
+  args: string[],
+  fn: (serve: ServeProcess) => Promise<T>,
+): Promise<T> {
+  const serve = await startServe({ args });
+  try {
+    return await fn(serve);
+  } finally {
+    await disposeServe(serve);
+  }
 }
 
 /** What a test expects of one delivered message. */

@@ -35,6 +35,7 @@ const REPLY_LINE = /^(\d{3})([ -]?)(.*)$/;
  * ```ts
  * const client = await RawClient.connect(2525);
  * await client.readReplies(1);                         // the 220 greeting
+ * (await client.command("NOOP")).code;                 // 250
  * await client.write("EHLO c.test\r\nQUIT\r\n");
  * const [ehlo, quit] = await client.readReplies(2);   // 250, 221
  * await client.closed();
@@ -73,6 +74,12 @@ export class RawClient {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
     let written = 0;
     while (written < bytes.length) written += await this.#conn.write(bytes.subarray(written));
+  }
+
+  /** Writes one command line (CRLF added) and reads its one reply. */
+  async command(line: string): Promise<RawReply> {
+    await this.write(`${line}\r\n`);
+    return (await this.readReplies(1))[0];
   }
 
   /** Writes `data` one byte per write, waiting `delayMs` between writes (0: only a tick). */

@@ -13,10 +13,10 @@ import {
   assertDelivered,
   collectDelivered,
   type DeliveredMessage,
-  disposeServe,
   latin1,
+  withServe,
 } from "./delivered.ts";
-import { type ServeProcess, startServe } from "./serve_process.ts";
+import type { ServeProcess } from "./serve_process.ts";
 
 const FIXTURES = new URL("../fixtures/messages/", import.meta.url).pathname;
 const PLAIN = join(FIXTURES, "plain.eml");
@@ -53,13 +53,10 @@ async function runClient(peer: string, args: string[], stdin?: Uint8Array): Prom
 async function deliveredBy(
   fn: (serve: ServeProcess) => Promise<void>,
 ): Promise<DeliveredMessage[]> {
-  const serve = await startServe();
-  try {
+  return await withServe([], async (serve) => {
     await fn(serve);
     return await collectDelivered(serve);
-  } finally {
-    await disposeServe(serve);
-  }
+  });
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -5,9 +5,9 @@
  */
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { assertDelivered, collectDelivered, disposeServe } from "./delivered.ts";
+import { assertDelivered, collectDelivered, withServe } from "./delivered.ts";
 import { RawClient, type RawReply } from "./raw_client.ts";
-import { type ServeProcess, startServe } from "./serve_process.ts";
+import type { ServeProcess } from "./serve_process.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 const OPEN = "EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n";
@@ -15,26 +15,11 @@ const SMALL = "Subject: small\r\n\r\nsmall\r\n";
 /** A message with a 992-octet text line, longer than the command line limit used below. */
 const LONG = `Subject: long\r\n\r\n${"z".repeat(990)}\r\n`;
 
-async function withServe(args: string[], fn: (serve: ServeProcess) => Promise<void>) {
-  const serve = await startServe({ args });
-  try {
-    await fn(serve);
-  } finally {
-    await disposeServe(serve);
-  }
-}
-
 /** Connects and reads the greeting. */
 async function connect(serve: ServeProcess): Promise<RawClient> {
   const client = await RawClient.connect(serve.port);
   equal((await client.readReplies(1))[0].code, 220);
   return client;
-}
-
-/** Sends `line` and CRLF, returns the one reply. */
-async function say(client: RawClient, line: string): Promise<RawReply> {
-  await client.write(`${line}\r\n`);
-  return (await client.readReplies(1))[0];
 }
 
 function firstLines(replies: RawReply[]): string[] {
@@ -160,7 +145,7 @@ Deno.test("limits: a refused BDAT chunk stops the total data clock", options, as
       deepEqual((await client.readReplies(3)).map((r) => r.code), [250, 250, 503]);
       // Back at commands, only the 5-minute command timeout applies (the data ones tick fast).
       await new Promise((resolve) => setTimeout(resolve, 600));
-      deepEqual((await say(client, "RCPT TO:<b@y.test>")).code, 250);
+      deepEqual((await client.command("RCPT TO:<b@y.test>")).code, 250);
     } finally {
       await client.close();
     }
@@ -188,11 +173,11 @@ Deno.test(
     await withServe(["--max-size", "100k"], async (serve) => {
       const client = await connect(serve);
       try {
-        const ehlo = await say(client, "EHLO c.test");
+        const ehlo = await client.command("EHLO c.test");
         ok(ehlo.lines.includes("SIZE 102400"), ehlo.lines.join("\n"));
         // RFC 1870 §6.1: a declared SIZE over the limit is refused at MAIL already.
         match(
-          firstLines([await say(client, "MAIL FROM:<a@x.test> SIZE=200000")])[0],
+          firstLines([await client.command("MAIL FROM:<a@x.test> SIZE=200000")])[0],
           /^552 5\.3\.4 /,
         );
         // RFC 1870 §6.3: undeclared, the server reads to the end of data, then answers 552.
@@ -263,7 +248,7 @@ Deno.test("limits: --max-connections refuses the extra connection with 421", opt
         "421 4.3.2 postie.test Error: too many connections; try again later",
       ]);
       await extra.closed();
-      equal((await say(clients[0], "QUIT")).code, 221);
+      equal((await clients[0].command("QUIT")).code, 221);
       await clients[0].closed();
       // Once a session ends its slot is free again (the server notices the close promptly).
       const deadline = Date.now() + 3_000;
@@ -310,8 +295,8 @@ Deno.test(
       try {
         // RFC 5321 §4.5.3.1.4: the limit counts the CRLF: 100 octets pass, 101 do not.
         const exactly = (length: number) => `NOOP ${"x".repeat(length - 7)}`;
-        deepEqual(firstLines([await say(client, exactly(100))]), ["250 2.0.0 Ok"]);
-        deepEqual(firstLines([await say(client, exactly(101))]), [
+        deepEqual(firstLines([await client.command(exactly(100))]), ["250 2.0.0 Ok"]);
+        deepEqual(firstLines([await client.command(exactly(101))]), [
           "500 5.5.2 Error: line too long",
         ]);
         // A line of 4 MiB is skipped, not buffered, and answered once.

@@ -6,9 +6,9 @@
 
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { assertDelivered, collectDelivered, disposeServe } from "./delivered.ts";
+import { assertDelivered, collectDelivered, withServe } from "./delivered.ts";
 import { RawClient, type RawReply } from "./raw_client.ts";
-import { freeLoopbackPort, startServe } from "./serve_process.ts";
+import { freeLoopbackPort } from "./serve_process.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const options = { sanitizeOps: false, sanitizeResources: false };
@@ -33,8 +33,7 @@ Deno.test(
   "pipelining: EHLO, MAIL, RCPT x3 and DATA in one write, then the body",
   options,
   async () => {
-    const serve = await startServe();
-    try {
+    await withServe([], async (serve) => {
       const client = await RawClient.connect(serve.port);
       await client.readReplies(1);
       await client.write(
@@ -60,9 +59,7 @@ Deno.test(
       const [message, ...more] = await collectDelivered(serve);
       equal(more.length, 0);
       assertDelivered(message, { from: "a@x.test", content: BODY });
-    } finally {
-      await disposeServe(serve);
-    }
+    });
   },
 );
 
@@ -101,8 +98,7 @@ Deno.test(
   "pipelining: a whole transaction, body and QUIT in one write, and byte by byte",
   options,
   async () => {
-    const serve = await startServe();
-    try {
+    await withServe([], async (serve) => {
       const together = await wholeSession(serve.port, (client) => client.write(WHOLE_SESSION));
       const bytewise = await wholeSession(
         serve.port,
@@ -112,9 +108,7 @@ Deno.test(
       const messages = await collectDelivered(serve);
       equal(messages.length, 2);
       for (const message of messages) assertDelivered(message, { from: "a@x.test", content: BODY });
-    } finally {
-      await disposeServe(serve);
-    }
+    });
   },
 );
 
@@ -122,17 +116,13 @@ Deno.test(
   "dialogue: HELO and EHLO, VRFY, EXPN, HELP, RSET, NOOP, unknown commands",
   options,
   async () => {
-    const serve = await startServe();
-    try {
+    await withServe([], async (serve) => {
       const client = await RawClient.connect(serve.port);
-      const say = async (
-        line: string,
-      ) => (await client.write(`${line}\r\n`), (await client.readReplies(1))[0]);
       deepEqual(await client.readReplies(1), [{ code: 220, lines: ["postie.test ESMTP postie"] }]);
       // RFC 5321 §4.1.1.1: HELO gets one line and no extensions; ESMTP parameters are then refused.
-      deepEqual(await say("HELO c.test"), { code: 250, lines: ["postie.test"] });
-      equal((await say("MAIL FROM:<a@x.test> SIZE=10")).code, 555);
-      const ehlo = await say("EHLO c.test");
+      deepEqual(await client.command("HELO c.test"), { code: 250, lines: ["postie.test"] });
+      equal((await client.command("MAIL FROM:<a@x.test> SIZE=10")).code, 555);
+      const ehlo = await client.command("EHLO c.test");
       equal(ehlo.code, 250);
       equal(ehlo.lines[0], "postie.test greets c.test");
       for (const extension of ["PIPELINING", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES"]) {
@@ -140,37 +130,35 @@ Deno.test(
       }
       ok(ehlo.lines.some((line) => /^SIZE \d+$/.test(line)));
       // RFC 5321 §3.5.3: 252, the server will not verify but will accept the message.
-      const vrfy = await say("VRFY postmaster");
+      const vrfy = await client.command("VRFY postmaster");
       equal(vrfy.code, 252);
       match(vrfy.lines[0], /^2\.5\.0 /);
-      equal((await say("EXPN staff")).code, 502);
-      const help = await say("HELP");
+      equal((await client.command("EXPN staff")).code, 502);
+      const help = await client.command("HELP");
       equal(help.code, 214);
       match(help.lines[0], /^2\.0\.0 Commands: .*MAIL/);
-      deepEqual(await say("NOOP"), { code: 250, lines: ["2.0.0 Ok"] });
-      deepEqual(await say("NOOP any text"), { code: 250, lines: ["2.0.0 Ok"] });
-      equal((await say("MAIL FROM:<a@x.test>")).code, 250);
-      deepEqual(await say("RSET"), { code: 250, lines: ["2.0.0 Ok"] });
+      deepEqual(await client.command("NOOP"), { code: 250, lines: ["2.0.0 Ok"] });
+      deepEqual(await client.command("NOOP any text"), { code: 250, lines: ["2.0.0 Ok"] });
+      equal((await client.command("MAIL FROM:<a@x.test>")).code, 250);
+      deepEqual(await client.command("RSET"), { code: 250, lines: ["2.0.0 Ok"] });
       // The RSET ended the transaction: RCPT now is out of sequence (RFC 5321 §4.1.1.5).
-      equal((await say("RCPT TO:<b@y.test>")).code, 503);
-      deepEqual(await say("FROBNICATE"), {
+      equal((await client.command("RCPT TO:<b@y.test>")).code, 503);
+      deepEqual(await client.command("FROBNICATE"), {
         code: 500,
         lines: ["5.5.2 Error: command not recognized"],
       });
-      equal((await say("MAIL FROM:<a@x.test>")).code, 250);
-      equal((await say("RCPT TO:<b@y.test>")).code, 250);
-      equal((await say("DATA")).code, 354);
+      equal((await client.command("MAIL FROM:<a@x.test>")).code, 250);
+      equal((await client.command("RCPT TO:<b@y.test>")).code, 250);
+      equal((await client.command("DATA")).code, 354);
       await client.write(WIRE_BODY);
       equal((await client.readReplies(1))[0].code, 250);
-      equal((await say("QUIT")).code, 221);
+      equal((await client.command("QUIT")).code, 221);
       await client.closed();
       await client.close();
       const messages = await collectDelivered(serve);
       equal(messages.length, 1);
       assertDelivered(messages[0], { from: "a@x.test", content: BODY, recipient: "b@y.test" });
-    } finally {
-      await disposeServe(serve);
-    }
+    });
   },
 );
 
@@ -178,8 +166,7 @@ Deno.test(
   "BDAT: chunks of a transaction ended by RSET are not part of the next message",
   options,
   async () => {
-    const serve = await startServe();
-    try {
+    await withServe([], async (serve) => {
       const client = await RawClient.connect(serve.port);
       await client.readReplies(1);
       // RFC 3030 §2: RSET after BDAT chunks discards them with the transaction.
@@ -198,15 +185,12 @@ Deno.test(
         content: "fresh\r\n",
         recipient: "b@y.test",
       });
-    } finally {
-      await disposeServe(serve);
-    }
+    });
   },
 );
 
 Deno.test("SIGTERM while idle: the client gets 421 and serve exits 0", options, async () => {
-  const serve = await startServe();
-  try {
+  await withServe([], async (serve) => {
     const client = await RawClient.connect(serve.port);
     await client.readReplies(1);
     await client.write("EHLO c.test\r\n");
@@ -217,9 +201,7 @@ Deno.test("SIGTERM while idle: the client gets 421 and serve exits 0", options, 
     match(reply.lines[0], /^4\.3\.2 postie\.test Service shutting down/);
     await client.closed();
     await client.close();
-  } finally {
-    await disposeServe(serve);
-  }
+  });
 });
 
 /** Runs `postie serve` with `args` to its exit; it must fail to start. */

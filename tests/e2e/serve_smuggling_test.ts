@@ -10,12 +10,11 @@ import {
   assertDelivered,
   collectDelivered,
   type DeliveredMessage,
-  disposeServe,
   type ExpectedDelivery,
   latin1,
+  withServe,
 } from "./delivered.ts";
 import { RawClient, type RawReply } from "./raw_client.ts";
-import { type ServeProcess, startServe } from "./serve_process.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -117,15 +116,6 @@ function assertExactly(delivered: DeliveredMessage[], expected: ExpectedDelivery
     ok(match, `unexpected message ${message.name}:\n${latin1(message.content)}`);
     byContent.delete(latin1(message.content));
     assertDelivered(message, match);
-  }
-}
-
-async function withServe(args: string[], fn: (serve: ServeProcess) => Promise<void>) {
-  const serve = await startServe({ args });
-  try {
-    await fn(serve);
-  } finally {
-    await disposeServe(serve);
   }
 }
 
