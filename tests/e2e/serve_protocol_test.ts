@@ -204,6 +204,54 @@ Deno.test("SIGTERM while idle: the client gets 421 and serve exits 0", options, 
   });
 });
 
+Deno.test(
+  "SIGTERM in a transaction: it may finish within --grace (250, then 421)",
+  options,
+  async () => {
+    await withServe(["--grace", "5s"], async (serve) => {
+      const client = await RawClient.connect(serve.port);
+      await client.readReplies(1);
+      await client.write("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\n");
+      await client.readReplies(3);
+      const stopping = serve.stop();
+      // The server waits for this transaction: DATA still works after the signal.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      equal((await client.command("DATA")).code, 354);
+      await client.write(WIRE_BODY);
+      const replies = await client.readReplies(2);
+      deepEqual(codes(replies), [250, 421]);
+      await client.closed();
+      await client.close();
+      equal(await stopping, 0);
+      const messages = await collectDelivered(serve);
+      equal(messages.length, 1);
+      assertDelivered(messages[0], { from: "a@x.test", content: BODY, recipient: "b@y.test" });
+    });
+  },
+);
+
+Deno.test(
+  "SIGTERM in a stalled transaction: 421 when --grace runs out, exit 0",
+  options,
+  async () => {
+    await withServe(["--grace", "300ms"], async (serve) => {
+      const client = await RawClient.connect(serve.port);
+      await client.readReplies(1);
+      await client.write("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+      await client.readReplies(4);
+      await client.write("Subject: never finished\r\n\r\nhalf");
+      const since = Date.now();
+      equal(await serve.stop(), 0);
+      const elapsed = Date.now() - since;
+      ok(elapsed >= 280 && elapsed < 3_000, `stopped after ${elapsed} ms`);
+      equal((await client.readReplies(1))[0].code, 421);
+      await client.closed();
+      await client.close();
+      equal((await collectDelivered(serve)).length, 0);
+    });
+  },
+);
+
 /** Runs `postie serve` with `args` to its exit; it must fail to start. */
 async function serveExit(args: string[]): Promise<{ code: number; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
