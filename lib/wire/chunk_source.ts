@@ -25,10 +25,15 @@ export function streamSource(stream: ReadableStream<Uint8Array>): ChunkSource {
   };
 }
 
+/** Smallest and largest read buffers of {@linkcode readerSource}. */
+const MIN_READ_BUFFER = 4 * 1024;
+const MAX_READ_BUFFER = 64 * 1024;
+
 /**
  * A ChunkSource over anything with Deno's `read(buffer)` (a `Deno.Conn`, a `Deno.FsFile`). It
- * reads into one reused buffer and copies out only the bytes received, so a 20-byte command
- * costs a 20-byte allocation.
+ * reads into a reused buffer and copies out only the bytes received, so a 20-byte command costs
+ * a 20-byte allocation. The buffer starts small (an idle SMTP session holds only 4 KiB) and
+ * grows while reads fill it (a message body streaming in), shrinking back when they do not.
  *
  * @example
  * ```ts ignore
@@ -37,13 +42,19 @@ export function streamSource(stream: ReadableStream<Uint8Array>): ChunkSource {
  */
 export function readerSource(
   reader: { read(buffer: Uint8Array): Promise<number | null>; close?(): void },
-  bufferSize = 64 * 1024,
 ): ChunkSource {
-  const buffer = new Uint8Array(bufferSize);
+  let buffer = new Uint8Array(MIN_READ_BUFFER);
   return {
     async read() {
       const n = await reader.read(buffer);
-      return n === null ? null : buffer.slice(0, n);
+      if (n === null) return null;
+      const chunk = buffer.slice(0, n);
+      if (n === buffer.length && buffer.length < MAX_READ_BUFFER) {
+        buffer = new Uint8Array(buffer.length * 4);
+      } else if (n < MIN_READ_BUFFER && buffer.length > MIN_READ_BUFFER) {
+        buffer = new Uint8Array(MIN_READ_BUFFER);
+      }
+      return chunk;
     },
     cancel() {
       try {

@@ -1,0 +1,125 @@
+/**
+ * `postie serve` against Postfix's smtp-sink (writes nothing) and a private Postfix (fsynced
+ * queue file per message), on the same load in one run: Postfix's smtp-source, 20 sessions, one
+ * message per connection, 2 kB and 100 kB messages. Then postie's peak RSS over 20,000 messages
+ * with 1,000 idle connections held open.
+ *
+ * Run: `deno run -A bench/serve_bench.ts [--rounds 3] [--messages 5000] [--record]`
+ */
+import { parseArgs } from "node:util";
+import { startPostfix, startSmtpSink } from "../tests/peers.ts";
+import { startServe } from "../tests/e2e/serve_process.ts";
+import { appendResults, median, peakRssKiB, printTable, type Row } from "./harness.ts";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    messages: { type: "string", default: "5000" },
+    "big-messages": { type: "string", default: "1500" },
+    "rss-messages": { type: "string", default: "20000" },
+    "idle-connections": { type: "string", default: "1000" },
+    record: { type: "boolean", default: false },
+  },
+});
+const rounds = Number(values.rounds);
+const SESSIONS = 20;
+
+interface Target {
+  name: string;
+  port: number;
+  stop(): Promise<unknown>;
+}
+
+/** Runs smtp-source once and returns messages per second. */
+async function smtpSource(port: number, messages: number, size: number): Promise<number> {
+  const started = performance.now();
+  const { success, stderr } = await new Deno.Command("smtp-source", {
+    args: [
+      "-m",
+      String(messages),
+      "-s",
+      String(SESSIONS),
+      "-l",
+      String(size),
+      "-f",
+      "bench@client.test",
+      "-t",
+      "bench@postie.test",
+      `127.0.0.1:${port}`,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`smtp-source failed: ${new TextDecoder().decode(stderr)}`);
+  return messages / ((performance.now() - started) / 1000);
+}
+
+async function measureLoad(targets: Target[], messages: number, size: number): Promise<Row[]> {
+  const rates = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+  await smtpSource(targets[0].port, 200, size); // warm up the machine's page cache
+  for (let round = 0; round < rounds; round++) {
+    for (const target of targets) {
+      await smtpSource(target.port, 100, size); // warm-up per target (JIT, Postfix processes)
+      rates.get(target.name)!.push(await smtpSource(target.port, messages, size));
+    }
+  }
+  return targets.map((t) => ({ name: t.name, value: median(rates.get(t.name)!), unit: "msg/s" }));
+}
+
+/** Holds `count` connections open after their greeting; returns a closer. */
+async function holdIdleConnections(port: number, count: number): Promise<() => void> {
+  const conns: Deno.Conn[] = [];
+  const buffer = new Uint8Array(512);
+  for (let i = 0; i < count; i++) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.read(buffer);
+    conns.push(conn);
+  }
+  return () => conns.forEach((c) => c.close());
+}
+
+const postie = await startServe({ args: ["--log-format", "json"] });
+const sink = await startSmtpSink();
+const postfix = await startPostfix();
+const targets: Target[] = [
+  { name: "smtp-sink (writes nothing)", port: sink.port, stop: () => sink.stop() },
+  { name: "Postfix (private instance)", port: postfix.port, stop: () => postfix.stop() },
+  { name: "postie serve", port: postie.port, stop: () => postie.stop() },
+];
+const sections: string[] = [];
+try {
+  for (
+    const [label, size, messages] of [
+      ["2 kB messages", 2000, Number(values.messages)],
+      ["100 kB messages", 100_000, Number(values["big-messages"])],
+    ] as const
+  ) {
+    const rows = await measureLoad(targets, messages, size);
+    const table = printTable(
+      `smtp-source -s ${SESSIONS} -l ${size} -m ${messages}, median of ${rounds}: ${label}`,
+      rows,
+      "Postfix (private instance)",
+    );
+    const [sinkRate, postfixRate, postieRate] = rows.map((r) => r.value);
+    sections.push(
+      table +
+        `\npostie/Postfix ${(postieRate / postfixRate).toFixed(2)}×, ` +
+        `postie/smtp-sink ${(postieRate / sinkRate).toFixed(2)}×\n`,
+    );
+  }
+  const idle = Number(values["idle-connections"]);
+  const close = await holdIdleConnections(postie.port, idle);
+  await smtpSource(postie.port, Number(values["rss-messages"]), 2000);
+  const rss = await peakRssKiB(postie.process.pid);
+  close();
+  const rssLine = `postie peak RSS after ${
+    values["rss-messages"]
+  } messages with ${idle} idle connections: ${(rss / 1024).toFixed(0)} MiB`;
+  console.log(rssLine);
+  sections.push(rssLine + "\n");
+} finally {
+  for (const target of targets) await target.stop();
+}
+if (values.record) {
+  await appendResults("serve: smtp-source against postie, smtp-sink, Postfix", sections.join("\n"));
+}
