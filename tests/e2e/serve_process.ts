@@ -24,6 +24,8 @@ export interface ServeProcess {
 /** Options for {@link startServe}: extra flags, and a data dir to reuse (e.g. after a crash). */
 export interface StartServeOptions {
   args?: string[];
+  /** The module to run: cli/main.ts by default, or e.g. a bundle of it. */
+  main?: string;
   dataDir?: string;
   port?: number;
 }
@@ -44,7 +46,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Serve
     args: [
       "run",
       "-A",
-      MAIN,
+      options.main ?? MAIN,
       "serve",
       "--listen",
       `127.0.0.1:${port}`,
