@@ -243,7 +243,7 @@ Deno.test(
       const since = Date.now();
       equal(await serve.stop(), 0);
       const elapsed = Date.now() - since;
-      ok(elapsed >= 280 && elapsed < 3_000, `stopped after ${elapsed} ms`);
+      ok(elapsed >= 300 && elapsed < 3_000, `stopped after ${elapsed} ms`);
       equal((await client.readReplies(1))[0].code, 421);
       await client.closed();
       await client.close();
