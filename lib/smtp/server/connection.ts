@@ -172,7 +172,7 @@ export class SmtpConnection {
     this.deadline = Math.min(Date.now() + this.#context.timeouts.command, this.#contentDeadline);
     let step: Step;
     try {
-      const line = await this.#reader.readLine();
+      const line = this.#reader.bufferedLine() ?? await this.#reader.readLine();
       if (line === null) return false;
       step = this.session.command(line.bytes);
     } catch (error) {
