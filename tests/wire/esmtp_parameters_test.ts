@@ -137,3 +137,10 @@ Deno.test("property: garbage only ever throws CommandSyntaxError", () => {
     { numRuns: 3000 },
   );
 });
+
+Deno.test("an exact repeat of a parameter is taken once (Python smtplib repeats SMTPUTF8)", () => {
+  const params = parseEsmtpParameters("SMTPUTF8 SMTPUTF8 SIZE=10 size=10");
+  assert.equal(params.smtputf8, true);
+  assert.equal(params.size, 10);
+  assert.throws(() => parseEsmtpParameters("SIZE=10 SIZE=11"), /Duplicate parameter: SIZE/);
+});
