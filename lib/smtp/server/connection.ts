@@ -174,7 +174,7 @@ export class SmtpConnection {
     try {
       const line = this.#reader.bufferedLine() ?? await this.#reader.readLine();
       if (line === null) return false;
-      step = this.session.command(line.bytes);
+      step = this.session.command(line.bytes, line.crlf);
     } catch (error) {
       if (!(error instanceof LineTooLongError)) throw error;
       step = this.session.lineTooLong();

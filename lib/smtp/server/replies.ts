@@ -41,6 +41,8 @@ export const Replies = {
   // RFC 5321 §2.3.8 and the SMTP-smuggling advisories: bare LF/CR in content is refused.
   bareNewline: (): Reply =>
     reply(550, "5.6.11", "Error: bare <CR> or <LF> in message content; use <CR><LF>"),
+  bareNewlineCommand: (): Reply =>
+    reply(500, "5.5.2", "Error: bare <LF> received; end command lines with <CR><LF>"),
   insufficientStorage: (): Reply => reply(452, "4.3.1", "Error: insufficient system storage"),
   localError: (): Reply => reply(451, "4.3.0", "Error: local error in processing; try again"),
   timeout: (host: string): Reply => reply(421, "4.4.2", `${host} Error: timeout exceeded`),

@@ -123,9 +123,16 @@ export class ServerSession {
     return this.#messages;
   }
 
-  /** Feeds one command line (without its CRLF). */
-  command(line: Uint8Array): Step {
+  /**
+   * Feeds one command line (without its line ending); `crlf` is false when it ended with a bare
+   * LF, which `--bare-lf reject` refuses in commands too, as Postfix's
+   * `smtpd_forbid_bare_newline = reject` does.
+   */
+  command(line: Uint8Array, crlf = true): Step {
     if (this.#state === "closed") return this.#close(Replies.closing(this.hostname));
+    if (!crlf && this.limits.bareNewlines === "reject") {
+      return this.#error(Replies.bareNewlineCommand());
+    }
     let command: Command;
     try {
       command = parseCommand(line);

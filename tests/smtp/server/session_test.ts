@@ -280,3 +280,12 @@ Deno.test("session: a line too long gets 500 5.5.2 and the session goes on", () 
   equal(step.replies[0].code, 500);
   equal(codes(run(session, "EHLO c.test"))[0], 250);
 });
+
+Deno.test("session: a command ending in a bare LF is refused only with --bare-lf=reject", () => {
+  const lenient = newSession();
+  equal(lenient.command(encoder.encode("EHLO c.test"), false).replies[0].code, 250);
+  const strict = newSession({ bareNewlines: "reject" });
+  const step = strict.command(encoder.encode("EHLO c.test"), false);
+  deepEqual([step.replies[0].code, step.next.kind], [500, "command"]);
+  equal(strict.command(encoder.encode("EHLO c.test"), true).replies[0].code, 250);
+});
