@@ -179,11 +179,10 @@ export async function startProcess(
   const exit = new AbortController();
   const exited = peer.status.then((s) => new PeerStartError(`exited with ${s.code}`, true));
   exited.then((e) => exit.abort(e));
-  const ready = waitForPort(opts.port, opts.timeoutMs, exit.signal).then(
+  const failure = await waitForPort(opts.port, opts.timeoutMs, exit.signal).then(
     () => undefined,
     (e: Error) => e,
   );
-  const failure = await ready;
   if (failure === undefined) return peer;
   await peer.stop();
   const exitedEarly = failure instanceof PeerStartError && failure.exited;
