@@ -63,16 +63,16 @@ Deno.test("maildir: deliver replaces a partial copy left in tmp/ or new/", async
 Deno.test("maildir: a failed deliver leaves nothing in tmp/ or new/", async () => {
   const maildir = await newMaildir();
   const proto = Deno.FsFile.prototype;
-  const write = proto.write;
+  const writeSync = proto.writeSync;
   let calls = 0;
-  proto.write = function (this: Deno.FsFile, bytes: Uint8Array) {
-    if (++calls === 1) return write.call(this, bytes.subarray(0, 3));
-    return Promise.reject(Object.assign(new Error("No space left on device"), { code: "ENOSPC" }));
+  proto.writeSync = function (this: Deno.FsFile, bytes: Uint8Array) {
+    if (++calls === 1) return writeSync.call(this, bytes.subarray(0, 3));
+    throw Object.assign(new Error("No space left on device"), { code: "ENOSPC" });
   };
   try {
     await rejects(maildir.deliver("n", [encoder.encode("message")]), /No space/);
   } finally {
-    proto.write = write;
+    proto.writeSync = writeSync;
   }
   deepEqual(await names(join(maildir.dir, "tmp")), []);
   deepEqual(await names(join(maildir.dir, "new")), []);
