@@ -1,11 +1,21 @@
+import { statfsSync } from "node:fs";
 import type { IncomingMessage, MessageStore } from "../smtp/server/connection.ts";
 import { StoreError } from "../smtp/server/connection.ts";
 import { formatReceived } from "../smtp/server/received.ts";
 import type { Spool, SpooledMessage, SpoolMeta } from "../spool/spool.ts";
 
+/** Room kept free beyond the messages themselves: done log, directories, metadata. */
+const SPARE_BYTES = 256 * 1024;
+/** Room a message takes in the spool beyond its content: record header, envelope, Received. */
+const RECORD_OVERHEAD = 2048;
+
 /**
  * The server's {@link MessageStore}: stamps the Received header field, appends the message to
  * the durable spool, and hands it to delivery once it is on disk.
+ *
+ * It refuses a message (452 4.3.1) unless the disk keeps room to deliver it and everything
+ * already spooled: the Maildir shares the data directory's disk, and a spool that filled it
+ * would hold acknowledged mail that can never be delivered (Postfix's queue_minfree, computed).
  */
 export class SpoolStore implements MessageStore {
   constructor(
@@ -15,6 +25,11 @@ export class SpoolStore implements MessageStore {
   ) {}
 
   async store(message: IncomingMessage): Promise<string> {
+    if (!this.#hasRoomFor(message.size + RECORD_OVERHEAD)) {
+      // The space of delivered mail must come back even if no segment fills up any more.
+      await this.spool.closeSegment();
+      throw new StoreError("disk-full");
+    }
     const { envelope, client } = message;
     const id = this.spool.ids.next();
     const receivedAt = Date.now();
@@ -64,6 +79,15 @@ export class SpoolStore implements MessageStore {
     }
     this.deliver({ meta, location, body: concat(message.content, message.size) });
     return id;
+  }
+
+  #hasRoomFor(size: number): boolean {
+    const { bavail, bsize } = statfsSync(this.spool.dir);
+    const undelivered = this.spool.undelivered;
+    // Stored, then delivered: the new message twice, every spooled one once more, each file
+    // rounded up to a whole block.
+    const needed = 2 * (size + bsize) + undelivered.bytes + undelivered.messages * bsize;
+    return bavail * bsize >= needed + SPARE_BYTES;
   }
 }
 

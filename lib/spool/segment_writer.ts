@@ -72,7 +72,7 @@ export class SegmentWriter {
     return promise;
   }
 
-  /** Waits for every pending append, then closes the current segment. */
+  /** Waits for every pending append, then closes the current segment; a later append begins a new one. */
   async close(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#file) this.#closeSegment(this.#file);

@@ -53,6 +53,7 @@ export class Spool {
   /** Closed segments whose messages are all done, to remove once their deliveries are durable. */
   readonly #removable = new Set<number>();
   #collecting: Promise<void> = Promise.resolve();
+  #undelivered = { messages: 0, bytes: 0 };
 
   private constructor(
     readonly dir: string,
@@ -107,6 +108,7 @@ export class Spool {
       for (const record of decodeRecords<SpoolMeta>(bytes)) {
         if (doneLog.isDone(record.meta.id)) continue;
         undone.add(record.meta.id);
+        spool.#count(1, record.length);
         pending.push({
           meta: record.meta,
           location: { segment, offset: record.offset, length: record.length },
@@ -125,14 +127,35 @@ export class Spool {
    * Rejects with the file system's error (e.g. ENOSPC) when it cannot be stored.
    */
   append(meta: SpoolMeta, body: readonly Uint8Array[]): Promise<RecordLocation> {
-    return this.#writer.append(meta.id, encodeRecord(meta, body));
+    const pieces = encodeRecord(meta, body);
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    this.#count(1, length);
+    return this.#writer.append(meta.id, pieces).catch((error) => {
+      this.#count(-1, -length);
+      throw error;
+    });
+  }
+
+  /**
+   * Closes the current segment (the next append begins a new one), so that it is removed as soon
+   * as its messages are done: for a disk short of room, where the spool must give back the space
+   * of delivered mail without waiting for the segment to fill up.
+   */
+  closeSegment(): Promise<void> {
+    return this.#writer.close();
+  }
+
+  /** Messages stored (or being stored) and not yet done, and their size in the spool. */
+  get undelivered(): { messages: number; bytes: number } {
+    return { ...this.#undelivered };
   }
 
   /** Records that a message was delivered; `detail` is kept in the done log with its metadata. */
   async done(message: SpooledMessage, detail: Record<string, unknown>): Promise<void> {
     await this.#doneLog.append({ ...message.meta, ...detail, doneAt: Date.now() });
     const undone = this.#undone.get(message.location.segment);
-    undone?.delete(message.meta.id);
+    if (undone?.delete(message.meta.id)) this.#count(-1, -message.location.length);
     this.#collect(message.location.segment);
   }
 
@@ -144,6 +167,11 @@ export class Spool {
     await this.#writer.close();
     await this.#collecting;
     await this.#doneLog.close();
+  }
+
+  #count(messages: number, bytes: number): void {
+    this.#undelivered.messages += messages;
+    this.#undelivered.bytes += bytes;
   }
 
   #collect(segment: number): void {

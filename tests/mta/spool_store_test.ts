@@ -1,4 +1,5 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { statfsSync } from "node:fs";
 import { parsePath } from "../../lib/address/mod.ts";
 import { SpoolStore } from "../../lib/mta/spool_store.ts";
 import { type IncomingMessage, StoreError } from "../../lib/smtp/server/connection.ts";
@@ -102,5 +103,27 @@ Deno.test("spool store: a full disk is StoreError disk-full, other failures io",
   equal(handed.length, 0, "nothing unstored goes to delivery");
   await store.store(incoming(["b@example.test"], ["x\r\n"]));
   equal(handed.length, 1);
+  await spool.close();
+});
+
+Deno.test("spool store: without room to store and deliver a message, 452 before writing", async () => {
+  const spool = await openSpool();
+  const handed: SpooledMessage[] = [];
+  const store = new SpoolStore(spool, "mx.test", (message) => handed.push(message));
+  const small = await store.store(incoming(["b@example.test"], ["x\r\n"]));
+  ok(small);
+  const segment = handed[0].location.segment;
+  // A message as large as the whole disk: storing it would leave no room to deliver it.
+  const { bavail, bsize } = statfsSync(spool.dir);
+  const huge = { ...incoming(["b@example.test"], ["x\r\n"]), size: bavail * bsize };
+  await rejects(store.store(huge), (error) => {
+    ok(error instanceof StoreError);
+    equal(error.reason, "disk-full");
+    return true;
+  });
+  deepEqual(spool.undelivered.messages, 1, "nothing was stored");
+  // The segment was closed, so the space of delivered mail comes back without it filling up.
+  await store.store(incoming(["b@example.test"], ["x\r\n"]));
+  equal(handed[1].location.segment, segment + 1);
   await spool.close();
 });

@@ -219,3 +219,51 @@ Deno.test("spool: queue ids are unique and sort by acceptance", async () => {
   ok(spool.ids.next(now) > later);
   await spool.close();
 });
+
+Deno.test("spool: undelivered counts what is stored and not yet done, recovered ones too", async () => {
+  const dir = await Deno.makeTempDir();
+  const { spool } = await Spool.open(dir, noSync);
+  deepEqual(spool.undelivered, { messages: 0, bytes: 0 });
+  const pending = accept(spool, "a");
+  equal(spool.undelivered.messages, 1, "counted from the moment it is being stored");
+  const a = await pending;
+  const b = await accept(spool, "bb");
+  deepEqual(spool.undelivered, { messages: 2, bytes: a.location.length + b.location.length });
+  await spool.done(a, {});
+  await spool.done(a, {});
+  deepEqual(spool.undelivered, { messages: 1, bytes: b.location.length }, "done twice counts once");
+  await spool.close();
+  const reopened = await Spool.open(dir, noSync);
+  deepEqual(reopened.spool.undelivered, { messages: 1, bytes: b.location.length });
+  await reopened.spool.close();
+});
+
+Deno.test("spool: a failed append is not counted as undelivered", async () => {
+  const { spool } = await Spool.open(await Deno.makeTempDir(), noSync);
+  const proto = Deno.FsFile.prototype;
+  const write = proto.write;
+  proto.write = () => Promise.reject(new Error("No space left on device"));
+  try {
+    await rejects(accept(spool, "lost"));
+  } finally {
+    proto.write = write;
+  }
+  deepEqual(spool.undelivered, { messages: 0, bytes: 0 });
+  await spool.close();
+});
+
+Deno.test("spool: closeSegment lets a delivered segment go before it fills up", async () => {
+  const dir = await Deno.makeTempDir();
+  const { spool } = await Spool.open(dir, noSync);
+  const a = await accept(spool, "a");
+  await spool.done(a, {});
+  deepEqual(await segmentsIn(dir), [a.location.segment]);
+  await spool.closeSegment();
+  await eventually(async () => (await segmentsIn(dir)).length === 0, "removal");
+  const b = await accept(spool, "b");
+  equal(b.location.segment, a.location.segment + 1);
+  await spool.closeSegment();
+  await spool.closeSegment();
+  deepEqual(await segmentsIn(dir), [b.location.segment], "kept while its message is not done");
+  await spool.close();
+});
