@@ -1,0 +1,27 @@
+/**
+ * Typed errors of the DNS layer.
+ *
+ * @module
+ */
+
+/** A name that cannot be asked for: bad IDN, empty label, label over 63 or name over 255 octets. */
+export class DnsNameError extends Error {
+  /** The name as given. */
+  readonly input: string;
+
+  /** Creates the error; `reason` says what is wrong with `input`. */
+  constructor(input: string, reason: string) {
+    super(`"${input}" is not a usable domain name: ${reason}`);
+    this.name = "DnsNameError";
+    this.input = input;
+  }
+}
+
+/** A DNS response that does not decode (truncated data, a pointer loop, a bad length). */
+export class DnsMessageError extends Error {
+  /** Creates the error with what was wrong and where. */
+  constructor(reason: string, offset: number) {
+    super(`malformed DNS message at octet ${offset}: ${reason}`);
+    this.name = "DnsMessageError";
+  }
+}

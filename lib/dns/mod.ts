@@ -1,0 +1,46 @@
+/**
+ * DNS for mail: a caching stub resolver with typed outcomes (NXDOMAIN, NODATA, SERVFAIL,
+ * REFUSED, timeout), MX routing (RFC 5321 §5.1, implicit and null MX), and the mail policy
+ * records of a domain (SPF, DMARC, MTA-STS, TLS-RPT, BIMI), each judged.
+ *
+ * @example
+ * ```ts
+ * import { Resolver, resolveMxRoute, toMailDomain } from "./mod.ts";
+ * const resolver = new Resolver();
+ * const route = await resolveMxRoute(resolver, toMailDomain("user@example.com").ascii);
+ * console.log(route.kind, route.hosts.map((h) => h.exchange));
+ * resolver.close();
+ * ```
+ *
+ * @module
+ */
+
+export { DnsMessageError, DnsNameError } from "./errors.ts";
+export {
+  errorFinding,
+  type Finding,
+  okFinding,
+  type Severity,
+  type Topic,
+  warningFinding,
+  worstSeverity,
+} from "./finding.ts";
+export { isDnsFailure, type Lookup, type LookupStatus } from "./lookup.ts";
+export { type MailDomain, toMailDomain } from "./mail_domain.ts";
+export {
+  decodeMessage,
+  type DnsMessage,
+  encodeQuery,
+  type MxData,
+  type ResourceRecord,
+} from "./message.ts";
+export { type MxHost, type MxRoute, resolveMxRoute, type RouteKind } from "./mx_route.ts";
+export { DNS_PORT, type NameServer, systemNameServer } from "./name_server.ts";
+export { type QueryType, type RecordData, RecordType } from "./record_type.ts";
+export {
+  DEFAULT_CACHE_SIZE,
+  DEFAULT_DNS_TIMEOUT_MS,
+  Resolver,
+  type ResolverOptions,
+} from "./resolver.ts";
+export { DnsTransport, MAX_IN_FLIGHT, RESEND_MS } from "./transport.ts";
