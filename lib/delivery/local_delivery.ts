@@ -1,3 +1,4 @@
+import type { RecordLocation } from "../spool/segment_writer.ts";
 import type { Spool, SpooledMessage } from "../spool/spool.ts";
 import { Maildir } from "./maildir.ts";
 import type { MaildirStore } from "./maildir_worker.ts";
@@ -5,14 +6,27 @@ import type { MaildirStore } from "./maildir_worker.ts";
 /** How a finished or failed delivery is reported (for the log). */
 export type DeliveryEvent =
   | { kind: "delivered"; message: SpooledMessage; file: string; skipped: boolean }
-  | { kind: "deferred"; message: SpooledMessage; error: unknown; retryInMs: number };
+  | {
+    kind: "deferred";
+    /** Undefined when the message could not even be read back from the spool. */
+    message: SpooledMessage | undefined;
+    location: RecordLocation;
+    error: unknown;
+    retryInMs: number;
+  };
 
 /** Retry a failed local delivery after these delays (ms), then every last one. */
 const RETRY_DELAYS = [1_000, 5_000, 30_000, 60_000];
 
+/** Message bodies the queue keeps in memory; past this, it keeps locations and reads back. */
+const MEMORY_BUDGET = 16 * 1024 * 1024;
+
 /** A message on its way into the Maildir. */
 interface DeliveryItem {
-  message: SpooledMessage;
+  /** Where the message is in the spool. */
+  location: RecordLocation;
+  /** The message itself while it is held in memory; read back from the spool otherwise. */
+  message?: SpooledMessage;
   /** Found in the spool at startup, or a retry: the Maildir may hold it already. */
   recovered: boolean;
   attempts: number;
@@ -30,6 +44,8 @@ interface DeliveryItem {
 export class LocalDelivery {
   readonly #queue: DeliveryItem[] = [];
   #active = 0;
+  /** Bytes of message bodies held by queued items. */
+  #heldBytes = 0;
   #idle = Promise.withResolvers<void>();
   readonly #retries = new Map<ReturnType<typeof setTimeout>, DeliveryItem>();
   /** While draining, a failed delivery is left in the spool for the next start, not retried. */
@@ -52,7 +68,15 @@ export class LocalDelivery {
 
   /** Queues a message; `recovered` marks one found in the spool at startup. */
   enqueue(message: SpooledMessage, recovered = false): void {
-    this.#push({ message, recovered, attempts: 0 });
+    // Recovered messages are read back one by one, so the segments read at startup are freed.
+    const held = !recovered && this.#heldBytes + message.body.length <= MEMORY_BUDGET;
+    if (held) this.#heldBytes += message.body.length;
+    this.#push({
+      location: message.location,
+      message: held ? message : undefined,
+      recovered,
+      attempts: 0,
+    });
   }
 
   /**
@@ -94,30 +118,43 @@ export class LocalDelivery {
   }
 
   async #deliver(item: DeliveryItem): Promise<void> {
-    const { message } = item;
+    let message: SpooledMessage;
+    try {
+      message = item.message ?? await this.spool.read(item.location);
+    } catch (error) {
+      return this.#defer(item, error, undefined);
+    }
+    if (item.message) {
+      this.#heldBytes -= item.message.body.length;
+      item.message = undefined;
+    }
     const name = Maildir.fileName(message.meta.id, message.meta.receivedAt, this.hostname);
     try {
       // Once in the Maildir, a message is not written again: after a failed done record (a full
       // disk) the reader may have taken it away, and a second copy would be a duplicate.
-      item.file ??= await this.#intoMaildir(item, name);
+      item.file ??= await this.#intoMaildir(item, message, name);
       await this.spool.done(message, { maildir: name });
       this.onEvent({ kind: "delivered", message, file: item.file, skipped: item.skipped === true });
     } catch (error) {
-      const retryInMs = RETRY_DELAYS[Math.min(item.attempts, RETRY_DELAYS.length - 1)];
-      this.onEvent({ kind: "deferred", message, error, retryInMs });
-      if (this.#draining) return;
-      const retry = { ...item, recovered: true, attempts: item.attempts + 1 };
-      const timer = setTimeout(() => {
-        this.#retries.delete(timer);
-        this.#push(retry);
-      }, retryInMs);
-      this.#retries.set(timer, retry);
+      this.#defer(item, error, message);
     }
   }
 
+  /** Schedules another attempt (unless draining); the retry reads the message back. */
+  #defer(item: DeliveryItem, error: unknown, message: SpooledMessage | undefined): void {
+    const retryInMs = RETRY_DELAYS[Math.min(item.attempts, RETRY_DELAYS.length - 1)];
+    this.onEvent({ kind: "deferred", message, location: item.location, error, retryInMs });
+    if (this.#draining) return;
+    const retry = { ...item, recovered: true, attempts: item.attempts + 1 };
+    const timer = setTimeout(() => {
+      this.#retries.delete(timer);
+      this.#push(retry);
+    }, retryInMs);
+    this.#retries.set(timer, retry);
+  }
+
   /** Writes the message into the Maildir, unless a recovered one is there already. */
-  async #intoMaildir(item: DeliveryItem, name: string): Promise<string> {
-    const { message } = item;
+  async #intoMaildir(item: DeliveryItem, message: SpooledMessage, name: string): Promise<string> {
     const prefix = new TextEncoder().encode(
       `Return-Path: <${message.meta.from}>\r\n${message.meta.received}`,
     );

@@ -81,8 +81,10 @@ export class Logger {
         recovered: event.skipped || undefined,
       });
     } else {
+      const { segment, offset } = event.location;
       this.log("deferred", {
-        id: event.message.meta.id,
+        id: event.message?.meta.id,
+        record: event.message ? undefined : `segment ${segment} offset ${offset}`,
         error: event.error instanceof Error ? event.error.message : String(event.error),
         retry_s: event.retryInMs / 1000,
       });

@@ -1,4 +1,5 @@
 import { statfsSync } from "node:fs";
+import { concatBytes } from "../wire/bytes.ts";
 import type { IncomingMessage, MessageStore } from "../smtp/server/connection.ts";
 import { StoreError } from "../smtp/server/connection.ts";
 import { formatReceived } from "../smtp/server/received.ts";
@@ -77,7 +78,10 @@ export class SpoolStore implements MessageStore {
         cause: error,
       });
     }
-    this.deliver({ meta, location, body: concat(message.content, message.size) });
+    const body = concatBytes(message.content);
+    // A view into a larger read buffer would keep all of that buffer alive while queued.
+    const exact = body.byteLength === body.buffer.byteLength ? body : body.slice();
+    this.deliver({ meta, location, body: exact });
     return id;
   }
 
@@ -89,15 +93,4 @@ export class SpoolStore implements MessageStore {
     const needed = 2 * (size + bsize) + undelivered.bytes + undelivered.messages * bsize;
     return bavail * bsize >= needed + SPARE_BYTES;
   }
-}
-
-function concat(pieces: Uint8Array[], size: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.length;
-  }
-  return bytes;
 }

@@ -151,6 +151,29 @@ export class Spool {
     return { ...this.#undelivered };
   }
 
+  /**
+   * Reads a message back from its segment (a delivery queue that holds only locations, so a
+   * large backlog does not sit in memory). Throws if the record is not there whole.
+   */
+  async read(location: RecordLocation): Promise<SpooledMessage> {
+    const file = await Deno.open(join(this.dir, segmentName(location.segment)), { read: true });
+    try {
+      await file.seek(location.offset, Deno.SeekMode.Start);
+      const bytes = new Uint8Array(location.length);
+      let filled = 0;
+      while (filled < bytes.length) {
+        const n = await file.read(bytes.subarray(filled));
+        if (n === null) break;
+        filled += n;
+      }
+      const record = decodeRecords<SpoolMeta>(bytes.subarray(0, filled)).next().value;
+      if (!record) throw new Error(`spool record at ${JSON.stringify(location)} is not whole`);
+      return { meta: record.meta, location, body: record.body };
+    } finally {
+      file.close();
+    }
+  }
+
   /** Records that a message was delivered; `detail` is kept in the done log with its metadata. */
   async done(message: SpooledMessage, detail: Record<string, unknown>): Promise<void> {
     await this.#doneLog.append({ ...message.meta, ...detail, doneAt: Date.now() });

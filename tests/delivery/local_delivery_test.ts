@@ -210,3 +210,34 @@ Deno.test("local delivery: drain gives a missing done record one last try", asyn
   await spool.close();
   deepEqual(await pendingAfterReopen(dir), []);
 });
+
+Deno.test("local delivery: a backlog past the memory budget is read back from the spool", async () => {
+  const { maildir, spool, delivery } = await setup();
+  // 24 messages of 1 MiB: past the 16 MiB held in memory, the rest are read back by location.
+  const messages = await Promise.all(
+    Array.from(
+      { length: 24 },
+      (_, i) => accept(spool, `Subject: ${i}\r\n\r\n${"x".repeat(1 << 20)}`),
+    ),
+  );
+  for (const message of messages) delivery.enqueue(message);
+  await delivery.drain();
+  const files = await newFiles(maildir);
+  equal(files.length, 24);
+  for (const message of messages) {
+    const name = files.find((file) => file.includes(`Q${message.meta.id}.`))!;
+    const stored = await Deno.readFile(join(maildir.dir, "new", name));
+    const body = stored.subarray(stored.length - message.body.length);
+    ok(body.every((byte, i) => byte === message.body[i]), message.meta.id);
+  }
+  await spool.close();
+});
+
+Deno.test("spool: read gives back a record by its location", async () => {
+  const { spool } = await setup();
+  const message = await accept(spool, "Subject: back\r\n\r\nhello\r\n");
+  const read = await spool.read(message.location);
+  deepEqual(read.meta, message.meta);
+  deepEqual(read.body, message.body);
+  await spool.close();
+});
