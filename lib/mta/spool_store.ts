@@ -78,9 +78,9 @@ export class SpoolStore implements MessageStore {
         cause: error,
       });
     }
-    const body = concatBytes(message.content);
+    const content = concatBytes(message.content);
     // A view into a larger read buffer would keep all of that buffer alive while queued.
-    const exact = body.byteLength === body.buffer.byteLength ? body : body.slice();
+    const exact = content.byteLength === content.buffer.byteLength ? content : content.slice();
     this.deliver({ meta, location, body: exact });
     return id;
   }
