@@ -44,3 +44,21 @@ export {
   type ResolverOptions,
 } from "./resolver.ts";
 export { DnsTransport, MAX_IN_FLIGHT, RESEND_MS } from "./transport.ts";
+export { auditBimi, type BimiRecord } from "./bimi.ts";
+export { diagnose, type Diagnosis } from "./diagnosis.ts";
+export { auditDmarc, type DmarcPolicy } from "./dmarc.ts";
+export { auditMtaSts, type MtaStsRecord } from "./mta_sts.ts";
+export { organizationalDomain } from "./organizational_domain.ts";
+export { findPolicyRecord, type PolicyRecordResult } from "./policy_record.ts";
+export { auditSpf, SPF_LOOKUP_LIMIT, SPF_VOID_LOOKUP_LIMIT, type SpfPolicy } from "./spf_audit.ts";
+export {
+  expandDomainSpec,
+  isSpfRecord,
+  type MechanismName,
+  parseSpf,
+  type Qualifier,
+  type SpfRecord,
+  type SpfTerm,
+} from "./spf_record.ts";
+export { parseTagList } from "./tag_list.ts";
+export { auditTlsRpt, type TlsRptRecord } from "./tls_rpt.ts";
