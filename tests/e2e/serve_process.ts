@@ -46,6 +46,8 @@ export async function startServe(options: StartServeOptions = {}): Promise<Serve
     args: [
       "run",
       "-A",
+      // As `deno task serve` and the compiled binary run it (see deno.json).
+      "--v8-flags=--max-semi-space-size=4",
       options.main ?? MAIN,
       "serve",
       "--listen",
