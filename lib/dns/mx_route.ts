@@ -115,7 +115,7 @@ function judgeMx(route: Build, unsorted: MxHost[]): MxRoute {
   // RFC 7505 §3: a null MX is a single record of preference 0 whose exchange is the root
   const nulls = hosts.filter((h) => h.exchange === "");
   if (nulls.length > 0 && hosts.length === 1 && hosts[0].preference === 0) {
-    return route("null", [], [warning("mx", "null-mx", "null MX (RFC 7505): accepts no mail")]);
+    return route("null", [], [okFinding("mx", "null-mx", "null MX (RFC 7505): accepts no mail")]);
   }
   const findings: Finding[] = [];
   if (nulls.length > 0) {
