@@ -59,16 +59,20 @@ export class Mta {
       lock.close();
       throw new DataDirBusyError(`${options.dataDir} is in use by another postie serve`);
     }
+    // Undone in reverse order if a later step fails (e.g. the port is in use).
+    const cleanups: (() => unknown)[] = [() => lock.close()];
     try {
       const maildirDir = join(options.dataDir, "maildir");
       await new Maildir(maildirDir).create();
-      const maildir = options.workerEntry
-        ? new MaildirWorker(options.workerEntry, maildirDir)
-        : new Maildir(maildirDir);
       const { spool, pending } = await Spool.open(
         join(options.dataDir, "spool"),
         () => syncFileSystem(options.dataDir),
       );
+      cleanups.push(() => spool.close());
+      const maildir = options.workerEntry
+        ? new MaildirWorker(options.workerEntry, maildirDir)
+        : new Maildir(maildirDir);
+      if (maildir instanceof MaildirWorker) cleanups.push(() => maildir.terminate());
       const delivery = new LocalDelivery(
         spool,
         maildir,
@@ -91,7 +95,7 @@ export class Mta {
       for (const message of pending) delivery.enqueue(message, true);
       return new Mta(listener, spool, delivery, maildir, pending.length, options, lock);
     } catch (error) {
-      lock.close();
+      for (const cleanup of cleanups.reverse()) await cleanup();
       throw error;
     }
   }

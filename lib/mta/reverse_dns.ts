@@ -9,7 +9,9 @@ const CACHE_SIZE = 10_000;
 export class ReverseDns {
   readonly #cache = new Map<string, Promise<string | undefined>>();
 
-  lookup(address: string): Promise<string | undefined> {
+  lookup(clientAddress: string): Promise<string | undefined> {
+    // An IPv4 client of a dual-stack IPv6 socket shows as ::ffff:a.b.c.d (RFC 4291 §2.5.5.2).
+    const address = clientAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
     if (address === "::1" || address.startsWith("127.")) return Promise.resolve("localhost");
     let pending = this.#cache.get(address);
     if (!pending) {

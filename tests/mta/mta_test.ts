@@ -198,3 +198,18 @@ Deno.test("mta: a port in use fails the start and releases the data directory", 
   await mta.stop(1_000);
   await serving;
 });
+
+Deno.test("mta: a port in use fails start and leaves nothing open: the data dir can be used again", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const busy = { ...options(dataDir), listen: [taken.addr as Deno.NetAddr] };
+    await rejects(Mta.start(busy), Deno.errors.AddrInUse);
+  } finally {
+    taken.close();
+  }
+  const mta = await Mta.start(options(dataDir));
+  const serving = mta.serve();
+  await mta.stop(1_000);
+  await serving;
+});
