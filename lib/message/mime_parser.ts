@@ -27,12 +27,12 @@ export interface MimeParserOptions {
   keepBodies?: boolean | ((part: MessagePart) => boolean);
   /** Nesting of multipart and message parts beyond which content is not parsed; 64. */
   maxDepth?: number;
-  /** Octets of one part's header block kept; later fields are dropped with a warning. 8 MiB. */
+  /** Octets of one part's header block kept; later fields are dropped with a warning. 16 MiB. */
   maxHeaderBytes?: number;
 }
 
 /** The parser's limits, named once. */
-export const MIME_PARSER_DEFAULTS = { maxDepth: 64, maxHeaderBytes: 8 * 1024 * 1024 } as const;
+export const MIME_PARSER_DEFAULTS = { maxDepth: 64, maxHeaderBytes: 16 * 1024 * 1024 } as const;
 
 type State = "headers" | "body" | "preamble" | "parts" | "epilogue" | "message";
 
@@ -288,9 +288,12 @@ export class MimeParser {
       if (eol > pos && data[eol - 1] === LF) eol--;
       if (eol > pos && data[eol - 1] === CR) eol--;
       const splitCrLf = dash === pos + 1 && data[pos] === LF && this.#pendingEol === CR_ONLY;
-      if (dash > pos && !splitCrLf) this.#emit(frame, data, pos, eol);
+      let end = base + eol;
+      // A held-back line break right before the delimiter is the delimiter's, not content.
+      if (dash === pos || splitCrLf) end -= this.#pendingEol?.length ?? 0;
+      else this.#emit(frame, data, pos, eol);
       this.#pendingEol = undefined;
-      this.#delimiterLine(match.delimiter, match.close, base + eol, base + match.lineEnd);
+      this.#delimiterLine(match.delimiter, match.close, end, base + match.lineEnd);
       return match.lineEnd;
     }
     this.#emitHoldingEol(frame, data, pos, data.length);

@@ -25,6 +25,7 @@ export { formatDate } from "./date.ts";
 export { parseDate } from "./date_parser.ts";
 export { decodeEncodedWords } from "./encoded_word.ts";
 export { findField, HeaderField, parseHeaderBlock } from "./header.ts";
+export { htmlToText } from "./html_text.ts";
 export { type MboxEvent, MboxSplitter } from "./mbox.ts";
 export { MIME_PARSER_DEFAULTS, MimeParser, type MimeParserOptions } from "./mime_parser.ts";
 export { type ParameterizedValue, type RawParameter, splitParameters } from "./mime_parameters.ts";

@@ -1,0 +1,139 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import fc from "fast-check";
+import {
+  Base64Decoder,
+  combineParameters,
+  decodeEncodedWords,
+  parseContentDisposition,
+  parseContentType,
+  parseDate,
+  QuotedPrintableDecoder,
+  splitParameters,
+} from "../../lib/message/mod.ts";
+
+const enc = (text: string) => new TextEncoder().encode(text);
+const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+function runDecoder(
+  decoder: Base64Decoder | QuotedPrintableDecoder,
+  input: Uint8Array,
+  step: number,
+) {
+  const out: number[] = [];
+  for (let at = 0; at < input.length; at += step) {
+    out.push(...decoder.decode(input.subarray(at, at + step)));
+  }
+  out.push(...decoder.end());
+  return new Uint8Array(out);
+}
+
+Deno.test("base64: any split of the input decodes to the same octets as one piece", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 1, max: 80 }),
+      (bytes, step) => {
+        const wrapped = btoa(String.fromCharCode(...bytes)).replace(/.{1,76}/g, "$&\r\n");
+        deepEqual(runDecoder(new Base64Decoder(), enc(wrapped), step), bytes);
+      },
+    ),
+  );
+});
+
+Deno.test("base64: junk characters are skipped and counted; a missing pad still decodes", () => {
+  const decoder = new Base64Decoder();
+  equal(dec(runDecoder(decoder, enc("aG!Vs*bG8"), 3)), "hello");
+  equal(decoder.junk, 2);
+  ok(decoder.badPadding);
+});
+
+Deno.test("base64: a lone last character is dropped with badEnding; data after padding goes on", () => {
+  const decoder = new Base64Decoder();
+  equal(dec(runDecoder(decoder, enc("aGk=aGk=a"), 100)), "hihi");
+  ok(decoder.badEnding);
+});
+
+Deno.test("quoted-printable: escapes, soft breaks, trailing white space, CRLF kept, any split", () => {
+  const input = enc("caf=C3=A9 =\r\nau lait  \r\nx=3d=\r\n=41\r\nbad =ZZ end\r\n");
+  const expected = "café au lait\r\nx=A\r\nbad =ZZ end\r\n";
+  for (const step of [1, 2, 3, 7, 100]) {
+    const decoder = new QuotedPrintableDecoder();
+    equal(dec(runDecoder(decoder, input, step)), expected, `step ${step}`);
+    equal(decoder.badEscapes, 1);
+  }
+});
+
+Deno.test("quoted-printable: round trip of any octets through a simple encoder", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.integer({ min: 1, max: 50 }),
+      (bytes, step) => {
+        let encoded = "";
+        let line = 0;
+        for (const b of bytes) {
+          const hex = b.toString(16).toUpperCase().padStart(2, "0");
+          const token = b === 0x3d || b < 33 || b > 126 ? `=${hex}` : String.fromCharCode(b);
+          if (line + token.length > 70) {
+            encoded += "=\r\n";
+            line = 0;
+          }
+          encoded += token;
+          line += token.length;
+        }
+        deepEqual(runDecoder(new QuotedPrintableDecoder(), enc(encoded), step), bytes);
+      },
+    ),
+  );
+});
+
+Deno.test("RFC 2047: B and Q words, adjacent words joined, split multi-byte characters, bad words kept", () => {
+  equal(decodeEncodedWords("=?UTF-8?B?Y2Fmw6k=?= =?ISO-8859-1?Q?_cr=E8me?="), "café crème");
+  equal(decodeEncodedWords("=?utf-8?q?=E2=82?=  =?utf-8?q?=AC?= x"), "€ x");
+  equal(decodeEncodedWords("a =?utf-8?q?b?= c"), "a b c");
+  equal(decodeEncodedWords("=?x-nope?q?abc?="), "=?x-nope?q?abc?=");
+  equal(decodeEncodedWords("=?utf-8?b?!!!?="), "=?utf-8?b?!!!?=");
+  equal(decodeEncodedWords("=?utf-8*en?q?hi?="), "hi");
+});
+
+Deno.test("RFC 2231: continuations, charsets, percent-encoding, unknown charset warns", () => {
+  const warnings: string[] = [];
+  deepEqual(
+    combineParameters([
+      { name: "filename*1", value: ".txt" },
+      { name: "filename*0*", value: "utf-8''caf%C3%A9" },
+      { name: "name", value: "=?utf-8?q?a=C3=A9?=" },
+    ], warnings),
+    { filename: "café.txt", name: "aé" },
+  );
+  combineParameters([{ name: "x*", value: "x-bogus''%E9" }], warnings);
+  equal(warnings.length, 1);
+});
+
+Deno.test("Content-Type: quoted boundary with ';', comments, case, unquoted names with spaces", () => {
+  const type = parseContentType('Multipart/Mixed (c); boundary="a;b=c"; charset=UTF-8', [])!;
+  deepEqual([type.mediaType, type.params], ["multipart/mixed", {
+    boundary: "a;b=c",
+    charset: "UTF-8",
+  }]);
+  equal(parseContentType("text", []), undefined);
+  deepEqual(splitParameters("attachment; filename=This is a test.txt").params, [
+    { name: "filename", value: "This is a test.txt" },
+  ]);
+  deepEqual(parseContentDisposition("ATTACHMENT; filename*=utf-8''%E2%82%AC.txt", []), {
+    type: "attachment",
+    params: { filename: "€.txt" },
+  });
+});
+
+Deno.test("Date: RFC 5322 and obsolete forms to an instant", () => {
+  equal(parseDate("Thu, 13 Feb 1969 23:32:54 -0330")?.toISOString(), "1969-02-14T03:02:54.000Z");
+  equal(parseDate("21 Nov 97 09:55:06 GMT")?.toISOString(), "1997-11-21T09:55:06.000Z");
+  equal(
+    parseDate("Fri, 21 Nov 1997 09(comment):   55  :  06 -0600")?.toISOString(),
+    "1997-11-21T15:55:06.000Z",
+  );
+  equal(parseDate("Mon, 6 Jun 2005 22:21:22 EDT")?.toISOString(), "2005-06-07T02:21:22.000Z");
+  equal(parseDate("not a date"), undefined);
+  equal(parseDate("32 Jan 2020 10:00:00 +0000"), undefined);
+});
