@@ -96,13 +96,15 @@ async function show(message: ParsedMessage, options: ParseOptions, count: number
   if (options.part !== undefined) return showPart(root, options.part);
   if (options.text) return showText(root);
   if (options.extract !== undefined) return await extract(root, options.extract);
+  if (options.raw) {
+    for (const field of root.headers) writeBytes(field.raw);
+    return ExitCode.Ok;
+  }
   if (count > 1 || message.index > 1) write("\n");
   if (message.source !== "-" || message.index > 1) {
     write(colors.dim(`== ${message.source}${message.index > 1 ? ` #${message.index}` : ""}\n`));
   }
-  if (options.raw) {
-    for (const field of root.headers) await Deno.stdout.write(field.raw);
-  } else if (options.headers) write(`${renderHeaders(root, colors)}\n`);
+  if (options.headers) write(`${renderHeaders(root, colors)}\n`);
   else write(`${renderSummary(root, colors)}\n\n${renderTree(root, colors)}\n`);
   return ExitCode.Ok;
 }
@@ -114,7 +116,7 @@ function showPart(root: MessagePart, path: string): number {
     console.error(`postie parse: no leaf part ${path} (parts: ${paths})`);
     return ExitCode.DataErr;
   }
-  Deno.stdout.writeSync(part.body);
+  writeBytes(part.body);
   return ExitCode.Ok;
 }
 
@@ -163,6 +165,9 @@ function worst(current: number, next: number): number {
 const encoder = new TextEncoder();
 
 function write(text: string): void {
-  const bytes = encoder.encode(text);
+  writeBytes(encoder.encode(text));
+}
+
+function writeBytes(bytes: Uint8Array): void {
   for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
 }
