@@ -17,8 +17,8 @@
 export * from "./lib/wire/mod.ts";
 // lib/address: RFC 5321 paths and RFC 5322 address lists.
 export * from "./lib/address/mod.ts";
-// lib/message: dates (the MIME parser and builder come with their issues).
-export { formatDate } from "./lib/message/date.ts";
+// lib/message: headers, RFC 2047/2231 decoding, the streaming MIME parser, dates.
+export * from "./lib/message/mod.ts";
 // lib/smtp/server: the sans-IO session, its listener and connection glue.
 export {
   type ContentOutcome,
