@@ -1,4 +1,5 @@
 import { deepEqual as assertEquals, match as assertMatch } from "node:assert/strict";
+import fc from "fast-check";
 import { expandDomainSpec, isSpfRecord, parseSpf } from "../../lib/dns/spf_record.ts";
 
 Deno.test("picks SPF records by their version term only (RFC 7208 §4.5)", () => {
@@ -42,4 +43,31 @@ Deno.test("domain-spec macros: %{d} expands, sender macros make it unknowable", 
   assertEquals(expandDomainSpec("_spf.%{d}", "example.com"), "_spf.example.com");
   assertEquals(expandDomainSpec("%{i}._ip.%{d}", "example.com"), undefined);
   assertEquals(expandDomainSpec("a%%b.test.", "x"), "a%b.test");
+});
+
+Deno.test("parseSpf never throws and every term it keeps is a known kind (property)", () => {
+  const word = fc.constantFrom(
+    "a",
+    "mx",
+    "-all",
+    "~all",
+    "include:x.test",
+    "ip4:1.2.3.4/8",
+    "redirect=r.test",
+    "exp=e",
+    "foo",
+    "a/24",
+    "ptr",
+    "+",
+    "=",
+    ":",
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(word, fc.string()), { maxLength: 12 }), (words) => {
+      const record = parseSpf(["v=spf1", ...words].join(" "));
+      for (const term of record.terms) {
+        assertEquals(["mechanism", "modifier"].includes(term.kind), true);
+      }
+    }),
+  );
 });
