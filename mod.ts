@@ -19,6 +19,8 @@ export * from "./lib/wire/mod.ts";
 export * from "./lib/address/mod.ts";
 // lib/message: headers, RFC 2047/2231 decoding, the streaming MIME parser, dates.
 export * from "./lib/message/mod.ts";
+// lib/dns: a stub resolver with typed outcomes, MX routing, SPF/DMARC/MTA-STS/TLS-RPT audits.
+export * from "./lib/dns/mod.ts";
 // lib/smtp/server: the sans-IO session, its listener and connection glue.
 export {
   type ContentOutcome,
