@@ -7,6 +7,12 @@ import type { Spool, SpooledMessage, SpoolMeta } from "../spool/spool.ts";
 
 /** Room kept free beyond the messages themselves: done log, directories, metadata. */
 const SPARE_BYTES = 256 * 1024;
+/**
+ * While the disk has this much more free than needed, a free-space figure up to a second old
+ * (less what was stored since) is trusted instead of asking the file system per message.
+ */
+const CACHE_SLACK_BYTES = 64 * 1024 * 1024;
+const CACHE_MS = 1_000;
 /** Room a message takes in the spool beyond its content: record header, envelope, Received. */
 const RECORD_OVERHEAD = 2048;
 
@@ -86,11 +92,23 @@ export class SpoolStore implements MessageStore {
   }
 
   #hasRoomFor(size: number): boolean {
-    const { bavail, bsize } = statfsSync(this.spool.dir);
     const undelivered = this.spool.undelivered;
     // Stored, then delivered: the new message twice, every spooled one once more, each file
     // rounded up to a whole block.
-    const needed = 2 * (size + bsize) + undelivered.bytes + undelivered.messages * bsize;
-    return bavail * bsize >= needed + SPARE_BYTES;
+    const needed = (blockSize: number) =>
+      2 * (size + blockSize) + undelivered.bytes + undelivered.messages * blockSize +
+      SPARE_BYTES;
+    const seen = this.#freeSpace;
+    const recent = seen !== undefined && Date.now() - seen.at < CACHE_MS;
+    if (recent && seen.bytes - seen.usedSince >= needed(seen.blockSize) + CACHE_SLACK_BYTES) {
+      seen.usedSince += 2 * (size + seen.blockSize);
+      return true;
+    }
+    const { bavail, bsize } = statfsSync(this.spool.dir);
+    this.#freeSpace = { bytes: bavail * bsize, blockSize: bsize, at: Date.now(), usedSince: 0 };
+    return bavail * bsize >= needed(bsize);
   }
+
+  /** The last free-space figure from the file system, and what was stored since. */
+  #freeSpace: { bytes: number; blockSize: number; at: number; usedSince: number } | undefined;
 }
