@@ -1,4 +1,5 @@
-import { Command } from "@commander-js/extra-typings";
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { ExitCode } from "../lib/sysexits.ts";
 import { completionsCommand } from "./completions.ts";
 import { mxCommand } from "./mx.ts";
 import { parseCommand } from "./parse.ts";
@@ -55,4 +56,19 @@ Examples:
 function applyRecursively(cmd: Command, fn: (cmd: Command) => void): void {
   fn(cmd);
   for (const sub of cmd.commands) applyRecursively(sub as Command, fn);
+}
+
+/** Runs postie with `args` and returns the process exit code. */
+export async function runProgram(args: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with exitCode 0; everything else is a usage error (sysexits 64).
+      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    throw error;
+  }
+  return typeof Deno.exitCode === "number" ? Deno.exitCode : ExitCode.Ok;
 }
