@@ -1,3 +1,4 @@
+import { statfsSync } from "node:fs";
 import { join } from "node:path";
 
 /** Where a record landed: its segment's sequence number and its byte range there. */
@@ -15,9 +16,20 @@ interface PendingAppend {
   reject(error: unknown): void;
 }
 
+/** A segment file made ahead of time, not yet named as a segment. */
+interface PreparedSegment {
+  path: string;
+  file: Deno.FsFile;
+}
+
 /** File name of segment `n`: sortable, so recovery reads segments in the order written. */
 export function segmentName(n: number): string {
   return `segment-${n.toString().padStart(10, "0")}.spool`;
+}
+
+/** File name of segment `n` while it is prepared ahead of use (see SegmentWriter). */
+export function preparedName(n: number): string {
+  return `${segmentName(n)}.new`;
 }
 
 /** The sequence number in a segment file name, or undefined for other files. */
@@ -42,6 +54,8 @@ export class SegmentWriter {
   #size = 0;
   #pending: PendingAppend[] = [];
   #flushing: Promise<void> | undefined;
+  /** The next segment, created and zero-filled ahead of time (see {@link #prepare}). */
+  #prepared: Promise<PreparedSegment | undefined> = Promise.resolve(undefined);
 
   /**
    * @param dir the spool directory
@@ -51,6 +65,7 @@ export class SegmentWriter {
    *   its `append` promise resolves; before any later `onSegmentClosed`
    * @param onSegmentClosed called with the number of each segment that will get no more records
    *   (full, failed, or the last one at `close`)
+   * @param preallocate bytes of zeros each new segment is filled with ahead of time (0: none)
    */
   constructor(
     readonly dir: string,
@@ -58,8 +73,10 @@ export class SegmentWriter {
     readonly maxSegmentSize: number,
     readonly onWritten: (key: string, location: RecordLocation) => void = () => {},
     readonly onSegmentClosed: (segment: number) => void = () => {},
+    readonly preallocate = 0,
   ) {
     this.#segment = firstSegment;
+    if (preallocate > 0) this.#prepared = this.#prepare(firstSegment);
   }
 
   /** Appends one record (given as pieces), named `key` for `onWritten`; resolves once durable. */
@@ -76,6 +93,12 @@ export class SegmentWriter {
   async close(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#file) this.#closeSegment(this.#file);
+    const unused = await this.#prepared;
+    this.#prepared = Promise.resolve(undefined);
+    if (unused) {
+      unused.file.close();
+      await Deno.remove(unused.path).catch(() => {});
+    }
   }
 
   async #flushLoop(): Promise<void> {
@@ -118,19 +141,75 @@ export class SegmentWriter {
   async #openSegment(): Promise<Deno.FsFile> {
     if (this.#file && this.#size >= this.maxSegmentSize) this.#closeSegment(this.#file);
     if (!this.#file) {
-      const path = join(this.dir, segmentName(this.#segment));
-      const file = await Deno.open(path, { write: true, createNew: true });
-      try {
-        // The new directory entry must be durable too, or a crash could lose the whole file.
-        await syncDirectory(this.dir);
-      } catch (error) {
-        this.#closeSegment(file);
-        throw error;
-      }
-      this.#file = file;
+      const prepared = await this.#prepared;
+      this.#prepared = Promise.resolve(undefined);
+      this.#file = prepared
+        ? await this.#usePrepared(prepared)
+        : await this.#create(join(this.dir, segmentName(this.#segment)));
       this.#size = 0;
+      if (this.preallocate > 0) this.#prepared = this.#prepare(this.#segment + 1);
     }
     return this.#file;
+  }
+
+  /** Renames a prepared file to the current segment's name (durably), or drops it. */
+  async #usePrepared(prepared: PreparedSegment): Promise<Deno.FsFile> {
+    const path = join(this.dir, segmentName(this.#segment));
+    try {
+      await Deno.rename(prepared.path, path);
+      await syncDirectory(this.dir);
+      return prepared.file;
+    } catch {
+      prepared.file.close();
+      await Deno.remove(prepared.path).catch(() => {});
+      return await this.#create(path);
+    }
+  }
+
+  /** Creates a segment file and makes its directory entry durable. */
+  async #create(path: string): Promise<Deno.FsFile> {
+    const file = await Deno.open(path, { write: true, createNew: true });
+    try {
+      // The new directory entry must be durable too, or a crash could lose the whole file.
+      await syncDirectory(this.dir);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    return file;
+  }
+
+  /**
+   * Creates the file for segment `n` ahead of time, under a name recovery ignores, and fills it
+   * with zeros in the background: appends then overwrite blocks the file system has already
+   * allocated, so a write changes no metadata and its fdatasync needs no journal commit. On
+   * this machine appending to a growing file blocked the SMTP thread ~200 µs per message.
+   * Unless the disk has four times that room, the file stays empty and appends grow it.
+   * Recovery stops at the zeros as at any torn tail.
+   */
+  async #prepare(n: number): Promise<PreparedSegment | undefined> {
+    const path = join(this.dir, preparedName(n));
+    await Deno.remove(path).catch(() => {});
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { write: true, createNew: true });
+    } catch {
+      return undefined; // the segment is created when needed, and its error reported then
+    }
+    try {
+      // Never take space a nearly full disk needs for mail: zeros only with plenty to spare.
+      const { bavail, bsize } = statfsSync(this.dir);
+      const size = bavail * bsize >= 4 * this.preallocate ? this.preallocate : 0;
+      const zeros = new Uint8Array(1024 * 1024);
+      for (let filled = 0; filled < size; filled += zeros.length) {
+        await writeAll(file, zeros.subarray(0, Math.min(zeros.length, size - filled)));
+      }
+      await file.syncData();
+    } catch {
+      await file.truncate(0).catch(() => {});
+    }
+    await file.seek(0, Deno.SeekMode.Start);
+    return { path, file };
   }
 
   async #rollBack(file: Deno.FsFile, size: number): Promise<void> {

@@ -33,6 +33,9 @@ export interface SpooledMessage {
   body: Uint8Array;
 }
 
+/** Segments are zero-filled ahead of use up to this size (see SegmentWriter). */
+const MAX_PREALLOCATE = 64 * 1024 * 1024;
+
 /** Segments close at this size (a new one begins), so delivered ones can be removed. */
 const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
 
@@ -70,7 +73,7 @@ export class Spool {
     }, (segment) => {
       this.#closedSegments.add(segment);
       this.#collect(segment);
-    });
+    }, Math.min(segmentSize, MAX_PREALLOCATE));
   }
 
   /**
@@ -90,6 +93,10 @@ export class Spool {
     for await (const entry of Deno.readDir(dir)) {
       const n = segmentNumber(entry.name);
       if (entry.isFile && n !== undefined) segments.push(n);
+      // A segment prepared ahead of use but never used (the process stopped first) holds nothing.
+      if (entry.isFile && entry.name.endsWith(".spool.new")) {
+        await Deno.remove(join(dir, entry.name)).catch(() => {});
+      }
     }
     segments.sort((a, b) => a - b);
     const doneLog = await DoneLog.open(join(dir, "done.log"));

@@ -244,3 +244,31 @@ Deno.test("segment writer: a record's pieces are written whole and in order", as
   const [decoded] = decodeRecords<{ id: string }>(await Deno.readFile(join(dir, segmentName(1))));
   equal(new TextDecoder().decode(decoded.body), "Subject: a\r\n\r\nbody\r\n");
 });
+
+Deno.test("segment writer: segments zero-filled ahead of use; records decode up to the zeros", async () => {
+  const dir = await Deno.makeTempDir();
+  const preallocate = 256 * 1024;
+  const closed: number[] = [];
+  const writer = new SegmentWriter(
+    dir,
+    1,
+    preallocate,
+    undefined,
+    (n) => closed.push(n),
+    preallocate,
+  );
+  await Promise.all([writer.append("a", record("a")), writer.append("b", record("b"))]);
+  equal((await Deno.stat(join(dir, segmentName(1)))).size, preallocate, "overwrites, no growth");
+  deepEqual(await idsIn(dir, 1), ["a", "b"]);
+  // The next segment waits under a name recovery does not take for a segment.
+  ok((await Deno.stat(join(dir, `${segmentName(2)}.new`))).isFile);
+  deepEqual(await segmentsIn(dir), [1]);
+  await writer.append("c", record("c", preallocate)); // fills segment 1 past its size
+  await writer.append("d", record("d"));
+  deepEqual(await idsIn(dir, 2), ["d"]);
+  await writer.close();
+  deepEqual(closed, [1, 2]);
+  const left = [];
+  for await (const entry of Deno.readDir(dir)) left.push(entry.name);
+  deepEqual(left.sort(), [segmentName(1), segmentName(2)], "no prepared file left after close");
+});
