@@ -44,6 +44,8 @@ interface DeliveryItem {
 export class LocalDelivery {
   readonly #queue: DeliveryItem[] = [];
   #active = 0;
+  /** Deliveries whose done record is being written. */
+  #recording = 0;
   /** Bytes of message bodies held by queued items. */
   #heldBytes = 0;
   #idle = Promise.withResolvers<void>();
@@ -61,9 +63,9 @@ export class LocalDelivery {
     this.#idle.resolve();
   }
 
-  /** Messages waiting or being delivered. */
+  /** Messages waiting, being delivered, or being recorded as done. */
   get backlog(): number {
-    return this.#queue.length + this.#active;
+    return this.#queue.length + this.#active + this.#recording;
   }
 
   /** Queues a message; `recovered` marks one found in the spool at startup. */
@@ -112,7 +114,7 @@ export class LocalDelivery {
       this.#deliver(item).finally(() => {
         this.#active--;
         this.#pump();
-        if (this.backlog === 0) this.#idle.resolve();
+        this.#settle();
       });
     }
   }
@@ -133,11 +135,34 @@ export class LocalDelivery {
       // Once in the Maildir, a message is not written again: after a failed done record (a full
       // disk) the reader may have taken it away, and a second copy would be a duplicate.
       item.file ??= await this.#intoMaildir(item, message, name);
+    } catch (error) {
+      return this.#defer(item, error, message);
+    }
+    // The slot goes to the next message while the done record waits for its (batched) write.
+    this.#recording++;
+    this.#recordDone(item, message, name).finally(() => {
+      this.#recording--;
+      this.#settle();
+    });
+  }
+
+  async #recordDone(item: DeliveryItem, message: SpooledMessage, name: string): Promise<void> {
+    try {
       await this.spool.done(message, { maildir: name });
-      this.onEvent({ kind: "delivered", message, file: item.file, skipped: item.skipped === true });
+      this.onEvent({
+        kind: "delivered",
+        message,
+        file: item.file!,
+        skipped: item.skipped === true,
+      });
     } catch (error) {
       this.#defer(item, error, message);
     }
+  }
+
+  /** Resolves `drain` once nothing is queued, being delivered, or being recorded as done. */
+  #settle(): void {
+    if (this.backlog === 0) this.#idle.resolve();
   }
 
   /** Schedules another attempt (unless draining); the retry reads the message back. */
