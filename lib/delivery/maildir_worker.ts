@@ -25,6 +25,7 @@ export class MaildirWorker implements MaildirStore {
   readonly #worker: Worker;
   readonly #pending = new Map<number, PromiseWithResolvers<unknown>>();
   #seq = 0;
+  #outbox: Request[] = [];
 
   /**
    * @param entry the module that calls {@link runMaildirWorker} first thing (postie's entry
@@ -33,11 +34,13 @@ export class MaildirWorker implements MaildirStore {
   constructor(entry: string | URL, readonly dir: string) {
     this.#worker = new Worker(entry, { type: "module", name: MAILDIR_WORKER_NAME });
     this.#worker.postMessage({ dir });
-    this.#worker.onmessage = (event: MessageEvent<Response>) => {
-      const pending = this.#pending.get(event.data.seq);
-      this.#pending.delete(event.data.seq);
-      if ("error" in event.data) pending?.reject(new Error(event.data.error));
-      else pending?.resolve(event.data.value);
+    this.#worker.onmessage = (event: MessageEvent<Response[]>) => {
+      for (const response of event.data) {
+        const pending = this.#pending.get(response.seq);
+        this.#pending.delete(response.seq);
+        if ("error" in response) pending?.reject(new Error(response.error));
+        else pending?.resolve(response.value);
+      }
     };
   }
 
@@ -60,7 +63,15 @@ export class MaildirWorker implements MaildirStore {
     request.seq = ++this.#seq;
     const pending = Promise.withResolvers<unknown>();
     this.#pending.set(request.seq, pending);
-    this.#worker.postMessage(request);
+    // Requests made in the same turn go together: each message wakes the worker's thread,
+    // which cost the SMTP thread more than the copying.
+    if (this.#outbox.length === 0) {
+      queueMicrotask(() => {
+        this.#worker.postMessage(this.#outbox);
+        this.#outbox = [];
+      });
+    }
+    this.#outbox.push(request);
     return pending.promise;
   }
 }
@@ -72,25 +83,28 @@ export class MaildirWorker implements MaildirStore {
 export function runMaildirWorker(): boolean {
   const scope = globalThis as unknown as {
     name?: string;
-    postMessage(message: Response): void;
+    postMessage(message: Response[]): void;
     onmessage: ((event: MessageEvent) => void) | null;
   };
   if (scope.name !== MAILDIR_WORKER_NAME) return false;
   let maildir: Maildir | undefined;
-  scope.onmessage = async (event: MessageEvent<Request | { dir: string }>) => {
-    if (!("op" in event.data)) {
+  scope.onmessage = async (event: MessageEvent<Request[] | { dir: string }>) => {
+    if (!Array.isArray(event.data)) {
       maildir = new Maildir(event.data.dir);
       return;
     }
-    const request = event.data;
-    try {
-      const value = request.op === "contains"
-        ? await maildir!.contains(request.name, request.size)
-        : await maildir!.deliver(request.name, request.content);
-      scope.postMessage({ seq: request.seq, value });
-    } catch (error) {
-      scope.postMessage({ seq: request.seq, error: (error as Error).message ?? String(error) });
+    const responses: Response[] = [];
+    for (const request of event.data) {
+      try {
+        const value = request.op === "contains"
+          ? await maildir!.contains(request.name, request.size)
+          : await maildir!.deliver(request.name, request.content);
+        responses.push({ seq: request.seq, value });
+      } catch (error) {
+        responses.push({ seq: request.seq, error: (error as Error).message ?? String(error) });
+      }
     }
+    scope.postMessage(responses);
   };
   return true;
 }
