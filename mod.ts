@@ -45,8 +45,13 @@ export {
 export { type ListenerOptions, SmtpListener } from "./lib/smtp/server/listener.ts";
 // lib/spool: the durable queue.
 export { Spool, type SpooledMessage, type SpoolMeta } from "./lib/spool/spool.ts";
-// lib/delivery: Maildir.
+export { QueueIdGenerator } from "./lib/spool/queue_id.ts";
+export type { RecordLocation } from "./lib/spool/segment_writer.ts";
+// lib/delivery: Maildir and local delivery from the spool.
 export { Maildir } from "./lib/delivery/maildir.ts";
+export type { MaildirStore } from "./lib/delivery/maildir_worker.ts";
+export { type DeliveryEvent, LocalDelivery } from "./lib/delivery/local_delivery.ts";
 // The MTA that `postie serve` runs.
 export { Mta, type MtaOptions } from "./lib/mta/mta.ts";
+export { type LogFields, Logger } from "./lib/mta/log.ts";
 export { ExitCode } from "./lib/sysexits.ts";

@@ -53,6 +53,15 @@ export class LocalDelivery {
   /** While draining, a failed delivery is left in the spool for the next start, not retried. */
   #draining = false;
 
+  /**
+   * Local delivery from `spool` into `maildir`, at most `concurrency` messages at a time.
+   *
+   * @param spool where messages come from and their done records go
+   * @param maildir where messages are delivered
+   * @param hostname this server's name, for Maildir file names
+   * @param onEvent called for each delivery or deferral
+   * @param concurrency deliveries in progress at once
+   */
   constructor(
     readonly spool: Spool,
     readonly maildir: MaildirStore,

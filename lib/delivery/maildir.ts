@@ -9,6 +9,7 @@ import { join } from "node:path";
  * a second one.
  */
 export class Maildir {
+  /** A Maildir at `dir`, its top directory holding tmp/, new/ and cur/ (see `create`). */
   constructor(readonly dir: string) {}
 
   /** Creates tmp/, new/ and cur/ when missing. */

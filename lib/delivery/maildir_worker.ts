@@ -2,8 +2,11 @@ import { Maildir } from "./maildir.ts";
 
 /** The operations local delivery needs from a Maildir, wherever its file work runs. */
 export interface MaildirStore {
+  /** The Maildir's top directory. */
   readonly dir: string;
+  /** Whether a message file `name` of `size` bytes is already delivered (see Maildir). */
   contains(name: string, size: number): Promise<boolean>;
+  /** Writes a message file via tmp/ into new/; resolves with its path in new/. */
   deliver(name: string, content: readonly Uint8Array[]): Promise<string>;
 }
 

@@ -32,6 +32,8 @@ export class HeaderField {
   #value?: string;
 
   /**
+   * A header field (RFC 5322 §2.2) as it appears in the message.
+   *
    * @param name the field name as written
    * @param raw the whole field, name and line breaks included
    * @param valueStart where the value starts in `raw` (after the colon)

@@ -79,6 +79,7 @@ export class MimeParser {
   /** The message: path "1". */
   readonly root: MessagePart;
 
+  /** A parser for one message; `options` bound body keeping, nesting depth and header size. */
   constructor(options: MimeParserOptions = {}) {
     const keep = options.keepBodies ?? false;
     this.#keep = typeof keep === "function" ? keep : () => keep;

@@ -15,6 +15,12 @@ export class Logger {
   #lines: string[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * A logger writing `format` lines to `output` (stdout unless given).
+   *
+   * @param format "text" for `key=value` lines, "json" for JSON lines
+   * @param output where the lines are written
+   */
   constructor(
     readonly format: "text" | "json",
     readonly output: { writeSync(bytes: Uint8Array): number } = Deno.stdout,

@@ -12,13 +12,21 @@ import { SpoolStore } from "./spool_store.ts";
 
 /** Everything `postie serve` configures. */
 export interface MtaOptions {
+  /** The data directory: its lock file, the spool and the Maildir live under it. */
   dataDir: string;
+  /** This server's name, used in the greeting and in Received fields (RFC 5321 §4.1.3, §4.4). */
   hostname: string;
+  /** The addresses to accept SMTP connections on. */
   listen: { hostname: string; port: number }[];
+  /** Per-session limits (RFC 5321 §4.5.3.1). */
   limits: SessionLimits;
+  /** Per-session timeouts (RFC 5321 §4.5.3.2). */
   timeouts: SessionTimeouts;
+  /** Concurrent connections; one more gets 421 4.3.2 and is closed. */
   maxConnections: number;
+  /** The longest command line accepted, in octets, CRLF included (RFC 5321 §4.5.3.1.4). */
   maxLineLength: number;
+  /** Where connection and delivery events are logged. */
   logger: Logger;
   /**
    * The entry module to run Maildir file work on a Worker thread (see `runMaildirWorker`);

@@ -3,8 +3,11 @@ import { join } from "node:path";
 
 /** Where a record landed: its segment's sequence number and its byte range there. */
 export interface RecordLocation {
+  /** The segment file's sequence number. */
   segment: number;
+  /** Where the record starts in the segment, in bytes. */
   offset: number;
+  /** The record's length in bytes, header included. */
   length: number;
 }
 

@@ -21,6 +21,7 @@ export interface SpoolMeta {
   recipients: { address: string; notify?: string[]; orcpt?: string }[];
   /** MAIL parameters worth keeping: SIZE, BODY, SMTPUTF8, RET, ENVID. */
   mailParams: Record<string, string | number | boolean>;
+  /** The client: address, port, HELO/EHLO argument, reverse-DNS name, and TLS. */
   client: { address: string; port: number; helo?: string; name?: string; tls: boolean };
   /** The Received header field the server added, CRLF-terminated and folded. */
   received: string;
@@ -28,8 +29,11 @@ export interface SpoolMeta {
 
 /** A message in the spool: its metadata, where it lives, and (fresh or recovered) its content. */
 export interface SpooledMessage {
+  /** The envelope and what the server recorded about the message. */
   meta: SpoolMeta;
+  /** Where its record is in the spool's segment files. */
   location: RecordLocation;
+  /** The content as received (dot-unstuffed), without the Received field. */
   body: Uint8Array;
 }
 
@@ -47,7 +51,8 @@ const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
  * all done, and that takes no more appends, is removed once the deliveries are made durable.
  */
 export class Spool {
-  readonly ids = new QueueIdGenerator();
+  /** Makes the queue ids of new messages. */
+  readonly ids: QueueIdGenerator = new QueueIdGenerator();
   readonly #writer: SegmentWriter;
   readonly #doneLog: DoneLog;
   /** Queue ids not yet done, per segment. */

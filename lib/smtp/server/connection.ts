@@ -15,18 +15,28 @@ import { ServerSession, type SessionPolicy, type Step } from "./session.ts";
 
 /** A message received whole, handed to the store. */
 export interface IncomingMessage {
+  /** The transaction's reverse-path, forward-paths and parameters (RFC 5321 §3.3). */
   envelope: Envelope;
+  /** The client that sent it. */
   client: ClientInfo;
   /** The client's name by reverse DNS, if it has one. */
   clientName?: string;
   /** The content as received, dot-unstuffed (and bare newlines normalised), in pieces. */
   content: Uint8Array[];
+  /** The content's length in octets. */
   size: number;
 }
 
 /** Why a store failed: the session answers 452 4.3.1 for a full disk, 451 4.3.0 otherwise. */
 export class StoreError extends Error {
+  /** The error class name. */
   override name = "StoreError";
+  /**
+   * A failed store, by reason.
+   *
+   * @param reason "disk-full" for no space (452 4.3.1, RFC 3463 §3.4), "io" for any other failure
+   * @param options the underlying error as `cause`
+   */
   constructor(readonly reason: "disk-full" | "io", options?: ErrorOptions) {
     super(`cannot store message: ${reason}`, options);
   }
@@ -34,6 +44,7 @@ export class StoreError extends Error {
 
 /** Where accepted messages go; `store` resolves with a queue id only once the message is durable. */
 export interface MessageStore {
+  /** Stores a message; resolves with its queue id once durable, rejects with a StoreError. */
   store(message: IncomingMessage): Promise<string>;
 }
 
@@ -51,31 +62,48 @@ export interface SessionTimeouts {
 export type ConnectionEvent =
   | {
     kind: "message";
+    /** The client that sent the message. */
     client: ClientInfo;
+    /** The transaction the message belongs to. */
     envelope: Envelope;
+    /** The content's length in octets. */
     size: number;
+    /** The queue id, when the message was accepted. */
     queueId?: string;
+    /** The final reply to the content (250 for accepted). */
     reply: Reply;
+    /** From the start of the content (DATA or the first BDAT) to the final reply. */
     durationMs: number;
   }
   | {
     kind: "connection";
+    /** The client that was connected. */
     client: ClientInfo;
+    /** Messages accepted during the connection. */
     messages: number;
+    /** From connect to close. */
     durationMs: number;
+    /** How the connection ended. */
     end: "quit" | "eof" | "timeout" | "errors" | "shutdown" | "reset";
   };
 
 /** Everything a connection needs from the listener. */
 export interface ConnectionContext {
+  /** This server's name, for the greeting and the Received field (RFC 5321 §4.1.3, §4.4). */
   hostname: string;
+  /** Per-session limits (RFC 5321 §4.5.3.1). */
   limits: SessionLimits;
+  /** Per-session timeouts (RFC 5321 §4.5.3.2). */
   timeouts: SessionTimeouts;
+  /** The longest command line accepted, in octets, CRLF included (RFC 5321 §4.5.3.1.4). */
   maxLineLength: number;
+  /** Where accepted messages go. */
   store: MessageStore;
+  /** Which envelopes the session accepts; everything when absent. */
   policy?: SessionPolicy;
   /** Reverse DNS for the client's address; started at connect, awaited only when storing. */
   lookupName(address: string): Promise<string | undefined>;
+  /** Called when a message ends and when the connection closes. */
   onEvent(event: ConnectionEvent): void;
 }
 
@@ -87,9 +115,10 @@ const READ_SIZE = 64 * 1024;
  * buffered and flushed when the client must be waiting (RFC 2920 §3.2).
  */
 export class SmtpConnection {
+  /** The session machine this connection drives. */
   readonly session: ServerSession;
   /** When the current wait for the client times out (ms since the epoch); the listener checks. */
-  deadline = Infinity;
+  deadline: number = Infinity;
   readonly #conn: Deno.Conn;
   readonly #reader: LineReader;
   readonly #context: ConnectionContext;
@@ -106,6 +135,7 @@ export class SmtpConnection {
   /** The envelope whose content is being read, to log it if the content is refused. */
   #refusable: Envelope | undefined;
 
+  /** Wraps an accepted connection; nothing is read or written until it runs. */
   constructor(conn: Deno.Conn, context: ConnectionContext) {
     const remote = conn.remoteAddr as Deno.NetAddr;
     this.#conn = conn;

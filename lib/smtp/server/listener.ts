@@ -4,6 +4,7 @@ import { Replies } from "./replies.ts";
 
 /** How a listener runs: where, how many clients, and what each connection gets. */
 export interface ListenerOptions extends ConnectionContext {
+  /** The addresses to accept connections on. */
   addresses: { hostname: string; port: number }[];
   /** Concurrent connections; one more gets 421 4.3.2 and is closed. */
   maxConnections: number;

@@ -6,16 +6,23 @@ export interface ReceivedInfo {
   helo?: string;
   /** The client's name by reverse DNS, when known. */
   clientName?: string;
+  /** The client's IP address, as the socket reports it. */
   clientAddress: string;
   /** This server's name. */
   hostname: string;
+  /** The client greeted with EHLO. */
   esmtp: boolean;
+  /** The message came over TLS (RFC 3207). */
   tls: boolean;
+  /** The client was authenticated (RFC 4954). */
   authenticated: boolean;
+  /** The transaction used SMTPUTF8 (RFC 6531). */
   smtputf8: boolean;
+  /** The queue id, recorded as the `id` clause. */
   queueId: string;
   /** The recipient, only when the message has exactly one (more would leak Bcc recipients). */
   recipient?: string;
+  /** When the message was received. */
   date: Date;
 }
 

@@ -27,7 +27,9 @@ export type Next =
 
 /** The result of feeding one event to the session: replies to send, in order, and what follows. */
 export interface Step {
+  /** The replies to send, in order. */
   replies: Reply[];
+  /** What the glue does next. */
   next: Next;
 }
 
@@ -86,6 +88,7 @@ type State = "fresh" | "greeted" | "mail" | "rcpt" | "bdat" | "closed";
  * ```
  */
 export class ServerSession {
+  /** What the session knows about the client (greeting, TLS, AUTH). */
   readonly client: ClientInfo;
   #state: State = "fresh";
   #envelope: Envelope | undefined;
@@ -94,6 +97,14 @@ export class ServerSession {
   #chunkFailure: Reply | undefined;
   #messages = 0;
 
+  /**
+   * A session for one newly connected client, before the greeting.
+   *
+   * @param hostname this server's name, for the greeting (RFC 5321 §4.1.3)
+   * @param client the client's address and port
+   * @param limits per-session limits (RFC 5321 §4.5.3.1)
+   * @param policy which envelopes to accept
+   */
   constructor(
     readonly hostname: string,
     client: { address: string; port: number },
