@@ -8,13 +8,6 @@
 import { CommandSyntaxError } from "./errors.ts";
 import { type EsmtpParameters, parseEsmtpParameters } from "./esmtp_parameters.ts";
 
-export {
-  type EsmtpParameters,
-  formatEsmtpParameters,
-  type NotifyCondition,
-  parseEsmtpParameters,
-} from "./esmtp_parameters.ts";
-
 /** A command line split into verb and argument. */
 export interface Command {
   /** The verb, upper-cased (ASCII letters only). */
