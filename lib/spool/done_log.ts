@@ -1,3 +1,5 @@
+import { writeAll } from "../wire/write_all.ts";
+
 /** How long an entry may wait for others to share its write. */
 const BATCH_WAIT_MS = 10;
 
@@ -85,8 +87,7 @@ export class DoneLog {
     const text = (this.#tornTail ? "\n" : "") + batch.map((entry) => entry.line).join("");
     const bytes = new TextEncoder().encode(text);
     try {
-      let written = 0;
-      while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+      await writeAll(this.#file, bytes);
       this.#tornTail = false;
     } catch (error) {
       // Part of the batch may be on disk as a torn line; its entries will be appended again.

@@ -1,5 +1,6 @@
 import { statfsSync } from "node:fs";
 import { join } from "node:path";
+import { writeAll } from "../wire/write_all.ts";
 
 /** Where a record landed: its segment's sequence number and its byte range there. */
 export interface RecordLocation {
@@ -242,11 +243,6 @@ function concatBatch(batch: PendingAppend[]): Uint8Array {
     }
   }
   return bytes;
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
 }
 
 /** fsyncs a directory, making the entries created or renamed in it durable. */

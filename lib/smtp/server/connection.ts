@@ -9,6 +9,7 @@ import {
   type Reply,
   UnexpectedEofError,
 } from "../../wire/mod.ts";
+import { writeAll } from "../../wire/write_all.ts";
 import type { ClientInfo, Envelope } from "./envelope.ts";
 import type { SessionLimits } from "./limits.ts";
 import { ServerSession, type SessionPolicy, type Step } from "./session.ts";
@@ -347,9 +348,7 @@ export class SmtpConnection {
     if (this.#output.length === 0) return;
     const replies = this.#output;
     this.#output = [];
-    const bytes = encodeReplies(replies);
-    let written = 0;
-    while (written < bytes.length) written += await this.#conn.write(bytes.subarray(written));
+    await writeAll(this.#conn, encodeReplies(replies));
   }
 
   #abort(step: Step): void {
