@@ -1,4 +1,5 @@
 import { writeAll } from "../wire/write_all.ts";
+import { GroupCommit } from "./group_commit.ts";
 
 /** How long an entry may wait for others to share its write. */
 const BATCH_WAIT_MS = 10;
@@ -12,8 +13,9 @@ const BATCH_WAIT_MS = 10;
 export class DoneLog {
   readonly #done: Set<string>;
   #file: Deno.FsFile;
-  #pending: PendingEntry[] = [];
-  #writing: Promise<void> | undefined;
+  // Wait a moment so that deliveries finishing close together share one write: a write to
+  // this growing file blocked the calling thread ~120 µs, once per message when unbatched.
+  readonly #entries = new GroupCommit<PendingEntry>((batch) => this.#write(batch), BATCH_WAIT_MS);
   /** The file may end in a torn line (a crash, a failed write): the next write ends it first. */
   #tornTail: boolean;
 
@@ -50,18 +52,13 @@ export class DoneLog {
    */
   append(entry: { id: string; [key: string]: unknown }): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
-    this.#pending.push({ id: entry.id, line: JSON.stringify(entry) + "\n", resolve, reject });
-    // Wait a moment so that deliveries finishing close together share one write: a write to
-    // this growing file blocked the calling thread ~120 µs, once per message when unbatched.
-    this.#writing ??= new Promise((wake) => setTimeout(wake, BATCH_WAIT_MS)).then(() =>
-      this.#writeLoop()
-    );
+    this.#entries.add({ id: entry.id, line: JSON.stringify(entry) + "\n", resolve, reject });
     return promise;
   }
 
   /** Waits for pending entries and fsyncs the log. */
   async sync(): Promise<void> {
-    while (this.#writing) await this.#writing;
+    await this.#entries.settled();
     await this.#file.syncData();
   }
 
@@ -69,18 +66,6 @@ export class DoneLog {
   async close(): Promise<void> {
     await this.sync();
     this.#file.close();
-  }
-
-  async #writeLoop(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending;
-        this.#pending = [];
-        await this.#write(batch);
-      }
-    } finally {
-      this.#writing = undefined;
-    }
   }
 
   async #write(batch: PendingEntry[]): Promise<void> {

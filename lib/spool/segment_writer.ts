@@ -1,6 +1,7 @@
 import { statfsSync } from "node:fs";
 import { join } from "node:path";
 import { writeAll } from "../wire/write_all.ts";
+import { GroupCommit } from "./group_commit.ts";
 
 /** Where a record landed: its segment's sequence number and its byte range there. */
 export interface RecordLocation {
@@ -56,8 +57,7 @@ export class SegmentWriter {
   #file: Deno.FsFile | undefined;
   #segment: number;
   #size = 0;
-  #pending: PendingAppend[] = [];
-  #flushing: Promise<void> | undefined;
+  readonly #appends = new GroupCommit<PendingAppend>((batch) => this.#commit(batch));
   /** The next segment, created and zero-filled ahead of time (see {@link #prepare}). */
   #prepared: Promise<PreparedSegment | undefined> = Promise.resolve(undefined);
 
@@ -88,32 +88,19 @@ export class SegmentWriter {
     let length = 0;
     for (const piece of pieces) length += piece.length;
     const { promise, resolve, reject } = Promise.withResolvers<RecordLocation>();
-    this.#pending.push({ key, pieces, length, resolve, reject });
-    this.#flushing ??= this.#flushLoop();
+    this.#appends.add({ key, pieces, length, resolve, reject });
     return promise;
   }
 
   /** Waits for every pending append, then closes the current segment; a later append begins a new one. */
   async close(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+    await this.#appends.settled();
     if (this.#file) this.#closeSegment(this.#file);
     const unused = await this.#prepared;
     this.#prepared = Promise.resolve(undefined);
     if (unused) {
       unused.file.close();
       await Deno.remove(unused.path).catch(() => {});
-    }
-  }
-
-  async #flushLoop(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending;
-        this.#pending = [];
-        await this.#commit(batch);
-      }
-    } finally {
-      this.#flushing = undefined;
     }
   }
 
