@@ -4,6 +4,7 @@
  * @module
  */
 
+import { concatBytes } from "../wire/bytes.ts";
 import { latin1 } from "./charset.ts";
 
 const LF = 10;
@@ -36,9 +37,7 @@ export class MboxSplitter {
   push(chunk: Uint8Array): MboxEvent[] {
     let data = chunk;
     if (this.#carry) {
-      data = new Uint8Array(this.#carry.length + chunk.length);
-      data.set(this.#carry);
-      data.set(chunk, this.#carry.length);
+      data = concatBytes([this.#carry, chunk]);
       this.#carry = undefined;
     }
     return this.#split(data, false);

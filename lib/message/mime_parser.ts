@@ -5,6 +5,7 @@
  * @module
  */
 
+import { concatBytes } from "../wire/bytes.ts";
 import { matchDelimiter, NEED_MORE, type OpenDelimiter } from "./boundary.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { isContinuation, parseHeaderBlock, startsField } from "./header.ts";
@@ -95,9 +96,7 @@ export class MimeParser {
     let base = this.#received;
     this.#received += chunk.length;
     if (this.#carry) {
-      data = new Uint8Array(this.#carry.length + chunk.length);
-      data.set(this.#carry);
-      data.set(chunk, this.#carry.length);
+      data = concatBytes([this.#carry, chunk]);
       base -= this.#carry.length;
       this.#carry = undefined;
     }
