@@ -1,9 +1,9 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
 import { parseDuration, parseHostPort, parsePositiveInt } from "./values.ts";
 
 /** `postie mx`'s defaults, named once and shown in `--help`. */
-export const MX_DEFAULTS = { timeout: "5s", concurrency: "50" } as const;
+export const MX_DEFAULTS = { timeout: "5s", concurrency: "50", port: "25" } as const;
 
 /** `postie mx`: mail-routing diagnosis for a domain. */
 export function mxCommand() {
@@ -13,7 +13,9 @@ export function mxCommand() {
       "Looks up a domain's MX records in preference order with their addresses (implicit MX " +
         "when there is none, null MX as 'accepts no mail'), and judges its SPF (lookups counted " +
         "through includes), DMARC (falling back to the organisational domain), MTA-STS, TLS-RPT " +
-        "and BIMI records. Each finding is ok, warning or error. Exit codes: 0 answered, 65 a " +
+        "and BIMI records. With --check it also connects to every MX address: banner, EHLO, " +
+        "STARTTLS with the certificate's name, dates and chain, the address's PTR (FCrDNS), " +
+        "and the times taken. Each finding is ok, warning or error. Exit codes: 0 answered, 65 a " +
         "name that is not a domain, 68 a domain that does not exist (NXDOMAIN), 75 DNS failed " +
         "(SERVFAIL, REFUSED, timeout).",
     )
@@ -28,7 +30,7 @@ export function mxCommand() {
     .addOption(
       parsed(
         "--timeout <duration>",
-        "time limit of each DNS question",
+        "time limit of each DNS question, and of each address's --check",
         parseDuration,
         MX_DEFAULTS.timeout,
       ),
@@ -45,6 +47,8 @@ export function mxCommand() {
         MX_DEFAULTS.concurrency,
       ),
     )
+    .option("--check", "connect to each MX address: banner, EHLO, STARTTLS, certificate, PTR")
+    .addOption(parsed("--port <n>", "port --check connects to", parsePort, MX_DEFAULTS.port))
     .option("--json", "print each result as one JSON line (NDJSON for several domains)")
     .addHelpText(
       "after",
@@ -52,6 +56,7 @@ export function mxCommand() {
 Examples:
   postie mx example.com
   postie mx user@bücher.example
+  postie mx --check --timeout 15s example.com
   postie mx --resolver 127.0.0.1:5353 --json example.test
   postie mx --file domains.txt --json > report.ndjson`,
     )
@@ -63,4 +68,10 @@ Examples:
       const { runMx } = await import("./mx_run.ts");
       Deno.exitCode = await runMx(domains, options);
     });
+}
+
+function parsePort(text: string): number {
+  const port = parsePositiveInt(text);
+  if (port > 65535) throw new InvalidArgumentError(`expected a port up to 65535, got "${text}"`);
+  return port;
 }

@@ -7,7 +7,16 @@ import {
   Resolver,
   type Severity,
   toMailDomain,
+  worstSeverity,
 } from "../lib/dns/mod.ts";
+import {
+  type AddressCheck,
+  checkMxRoute,
+  hostPort,
+  type MxCheckOptions,
+  replyText,
+  SMTP_PORT,
+} from "../lib/probe/mod.ts";
 import { ExitCode } from "../lib/sysexits.ts";
 import { type Palette, palette } from "./color.ts";
 import type { HostPort } from "./values.ts";
@@ -18,6 +27,8 @@ export interface MxOptions {
   timeout: number;
   file?: string;
   concurrency: number;
+  check?: true;
+  port: number;
   json?: true;
 }
 
@@ -28,21 +39,49 @@ export async function runMx(domains: string[], options: MxOptions): Promise<numb
       { ipAddr: options.resolver.hostname, port: options.resolver.port },
     timeoutMs: options.timeout,
   });
+  const check = options.check
+    ? { port: options.port, timeoutMs: options.timeout, clientName: clientName() }
+    : undefined;
+  const diagnoseOne = (input: string) => diagnoseInput(resolver, input, check);
   try {
     return options.file
-      ? await runFile(resolver, options.file, options.concurrency, options.json === true)
-      : await runArguments(resolver, domains, options.json === true);
+      ? await runFile(diagnoseOne, options.file, options.concurrency, options.json === true)
+      : await runArguments(diagnoseOne, domains, options.json === true);
   } finally {
     resolver.close();
   }
 }
 
-/** One input line or argument, diagnosed, or the reason it is not a domain. */
-type Outcome = { input: string; diagnosis: Diagnosis } | { input: string; error: string };
-
-async function diagnoseInput(resolver: Resolver, input: string): Promise<Outcome> {
+/** The name postie gives in EHLO: this machine's. */
+function clientName(): string {
   try {
-    return { input, diagnosis: await diagnose(resolver, toMailDomain(input)) };
+    return Deno.hostname();
+  } catch {
+    return "localhost";
+  }
+}
+
+/**
+ * One input line or argument, diagnosed (with each MX address checked under --check, and
+ * the verdict over both), or the reason it is not a domain.
+ */
+type Outcome =
+  | { input: string; diagnosis: Diagnosis; verdict?: Severity; checks?: AddressCheck[] }
+  | { input: string; error: string };
+
+type Diagnosed = Extract<Outcome, { diagnosis: Diagnosis }>;
+
+async function diagnoseInput(
+  resolver: Resolver,
+  input: string,
+  check: MxCheckOptions | undefined,
+): Promise<Outcome> {
+  try {
+    const diagnosis = await diagnose(resolver, toMailDomain(input));
+    if (!check) return { input, diagnosis };
+    const checks = await checkMxRoute(resolver, diagnosis.route, check);
+    const verdict = worstSeverity([...diagnosis.findings, ...checks.flatMap((c) => c.findings)]);
+    return { input, diagnosis, verdict, checks };
   } catch (error) {
     if (error instanceof DnsNameError) return { input, error: error.message };
     throw error;
@@ -63,11 +102,17 @@ function exitCodeOf(outcome: Outcome): number {
 // The codes rank by number: a DNS failure (75) outranks NXDOMAIN (68), which outranks 65.
 const worstExit = (codes: number[]) => Math.max(ExitCode.Ok, ...codes);
 
-async function runArguments(resolver: Resolver, inputs: string[], json: boolean): Promise<number> {
-  const outcomes = await Promise.all(inputs.map((input) => diagnoseInput(resolver, input)));
+type DiagnoseOne = (input: string) => Promise<Outcome>;
+
+async function runArguments(
+  diagnoseOne: DiagnoseOne,
+  inputs: string[],
+  json: boolean,
+): Promise<number> {
+  const outcomes = await Promise.all(inputs.map(diagnoseOne));
   const style = new Style();
   const text = outcomes.map((o) =>
-    json ? toJson(o) : "error" in o ? style.badName(o) : style.report(o.diagnosis)
+    json ? toJson(o) : "error" in o ? style.badName(o) : style.report(o)
   );
   console.log(text.join(json ? "\n" : "\n\n"));
   return worstExit(outcomes.map(exitCodeOf));
@@ -75,7 +120,7 @@ async function runArguments(resolver: Resolver, inputs: string[], json: boolean)
 
 /** Diagnoses every line of `path`, `concurrency` at a time, printing each as it completes. */
 async function runFile(
-  resolver: Resolver,
+  diagnoseOne: DiagnoseOne,
   path: string,
   concurrency: number,
   json: boolean,
@@ -93,12 +138,12 @@ async function runFile(
   let code: number = ExitCode.Ok;
   const worker = async () => {
     for await (const input of inputs) {
-      const outcome = await diagnoseInput(resolver, input);
+      const outcome = await diagnoseOne(input);
       const line = json
         ? toJson(outcome)
         : "error" in outcome
         ? style.badName(outcome)
-        : style.summary(outcome.diagnosis);
+        : style.summary(outcome);
       progress.print(line);
       // No await between reading and writing `code`: concurrent workers cannot lose an update.
       code = worstExit([code, exitCodeOf(outcome)]);
@@ -144,25 +189,27 @@ class Style {
   }
 
   /** One line: verdict, domain, route, and the worst finding's reason. */
-  summary(d: Diagnosis): string {
+  summary(o: Diagnosed): string {
+    const d = o.diagnosis, verdict = o.verdict ?? d.verdict;
     // For a domain without usable MX records the route text already says what is wrong
     const shown = d.route.kind === "mx" ? [] : d.route.findings;
-    const worst = d.verdict === "ok"
+    const worst = verdict === "ok"
       ? undefined
-      : d.findings.find((f) => f.severity === d.verdict && !shown.includes(f));
-    return `${this.mark(d.verdict)} ${domainText(d)}: ${routeText(d.route)}${
+      : allFindings(o).find((f) => f.severity === verdict && !shown.includes(f));
+    return `${this.mark(verdict)} ${domainText(d)}: ${routeText(d.route)}${
       worst ? `; ${worst.reason}` : ""
     }`;
   }
 
-  /** The full report: verdict on top, the route, the policy records, every finding. */
-  report(d: Diagnosis): string {
+  /** The full report: verdict on top, the route, the policy records, every finding, checks. */
+  report(o: Diagnosed): string {
+    const d = o.diagnosis, verdict = o.verdict ?? d.verdict;
     const counts = (["error", "warning"] as const).map((s) =>
-      plural(d.findings.filter((f) => f.severity === s).length, s)
+      plural(allFindings(o).filter((f) => f.severity === s).length, s)
     );
     const lines = [
       this.#paint.bold(
-        `${this.#tty ? `${this.mark(d.verdict)} ` : ""}${domainText(d)}: ${WORDS[d.verdict]} (${
+        `${this.#tty ? `${this.mark(verdict)} ` : ""}${domainText(d)}: ${WORDS[verdict]} (${
           counts.join(", ")
         })`,
       ),
@@ -189,7 +236,49 @@ class Style {
     }
     lines.push("  findings");
     for (const f of d.findings) lines.push(`    ${this.#finding(f)}`);
+    for (const check of o.checks ?? []) lines.push(...this.#check(check));
     return lines.join("\n");
+  }
+
+  /** One MX address checked: what it said, its TLS and certificate, its PTR, the findings. */
+  #check(c: AddressCheck): string[] {
+    const { probe, reverse } = c, t = probe.timings, tls = probe.tls;
+    const times = [
+      ["connect", t.connectMs],
+      ["banner", t.bannerMs],
+      ["EHLO", t.ehloMs],
+      ["STARTTLS+TLS", t.tlsMs],
+    ].filter(([, ms]) => ms !== undefined).map(([step, ms]) => `${step} ${ms} ms`);
+    const rows: [string, string | undefined][] = [
+      ["times", times.join(", ") || undefined],
+      ["banner", probe.banner && replyText(probe.banner)],
+      ["EHLO", probe.capabilities.join(", ") || undefined],
+      ["STARTTLS", probe.starttls === "not-tried" ? undefined : probe.starttls],
+      ["TLS", tls && `${tls.protocol}, ${tls.cipher}`],
+      ["cert", tls && `${tls.subject}; names ${tls.altNames.join(", ") || "(none)"}`],
+      [
+        "dates",
+        tls &&
+        `${tls.validFrom.slice(0, 10)} to ${tls.validTo.slice(0, 10)} (${
+          plural(tls.daysToExpiry, "day")
+        } left)`,
+      ],
+      ["chain", tls && (tls.chainValid ? "valid" : tls.chainError ?? "invalid")],
+      [
+        "PTR",
+        `${reverse.names.join(", ") || `(none: ${reverse.status})`}${
+          reverse.confirmed.length > 0 ? " (confirms forward)" : ""
+        }`,
+      ],
+    ];
+    const at = probe.port === SMTP_PORT ? c.address : hostPort(c.address, probe.port);
+    return [
+      `  check    ${String(c.preference).padStart(5)}  ${c.exchange} ${at}`,
+      ...rows.filter(([, text]) => text !== undefined).map(([label, text]) =>
+        `             ${label.padEnd(9)}${text}`
+      ),
+      ...c.findings.map((f) => `             ${this.#finding(f)}`),
+    ];
   }
 
   badName(outcome: { input: string; error: string }): string {
@@ -199,6 +288,10 @@ class Style {
   #finding(f: Finding): string {
     return `${this.mark(f.severity)} ${this.#paint.dim(f.topic.padEnd(7))} ${f.reason}`;
   }
+}
+
+function allFindings(o: Diagnosed): Finding[] {
+  return [...o.diagnosis.findings, ...(o.checks ?? []).flatMap((c) => c.findings)];
 }
 
 function domainText(d: Diagnosis): string {

@@ -8,7 +8,17 @@
 export type Severity = "ok" | "warning" | "error";
 
 /** What a finding is about. */
-export type Topic = "dns" | "mx" | "spf" | "dmarc" | "mta-sts" | "tls-rpt" | "bimi";
+export type Topic =
+  | "dns"
+  | "mx"
+  | "spf"
+  | "dmarc"
+  | "mta-sts"
+  | "tls-rpt"
+  | "bimi"
+  | "smtp"
+  | "tls"
+  | "ptr";
 
 /** One finding: a stable `code` for scripts and tests, and a reason a person can act on. */
 export interface Finding {

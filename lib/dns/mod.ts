@@ -25,6 +25,7 @@ export {
   warningFinding,
   worstSeverity,
 } from "./finding.ts";
+export { confirmReverse, type ReverseDns } from "./forward_confirmed.ts";
 export { isDnsFailure, type Lookup, type LookupStatus } from "./lookup.ts";
 export { type MailDomain, toMailDomain } from "./mail_domain.ts";
 export {
@@ -35,6 +36,7 @@ export {
   type ResourceRecord,
 } from "./message.ts";
 export { type MxHost, type MxRoute, resolveMxRoute, type RouteKind } from "./mx_route.ts";
+export { reverseName } from "./reverse_name.ts";
 export { DNS_PORT, type NameServer, systemNameServer } from "./name_server.ts";
 export { type QueryType, type RecordData, RecordType } from "./record_type.ts";
 export {

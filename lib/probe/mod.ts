@@ -1,0 +1,35 @@
+/**
+ * Live checks of mail servers: an SMTP probe (banner, EHLO, STARTTLS, the certificate) of
+ * each MX address, judged, beside its forward-confirmed reverse DNS.
+ *
+ * @example
+ * ```ts
+ * import { checkMxRoute } from "./mod.ts";
+ * import { Resolver, resolveMxRoute } from "../dns/mod.ts";
+ * const resolver = new Resolver();
+ * const checks = await checkMxRoute(resolver, await resolveMxRoute(resolver, "example.com"), {
+ *   timeoutMs: 10_000,
+ * });
+ * console.log(checks.map((c) => [c.address, c.probe.starttls]));
+ * ```
+ *
+ * @module
+ */
+
+export { type AddressCheck, checkMxRoute, type MxCheckOptions } from "./mx_check.ts";
+export { describePeerTls, type PeerTls } from "./peer_tls.ts";
+export { EXPIRY_WARNING_DAYS, judgeProbe } from "./probe_findings.ts";
+export { REPLY_BUFFER_LIMIT, ReplyReader, ReplyReadError } from "./reply_reader.ts";
+export {
+  hostPort,
+  probeSmtp,
+  type ProbeStage,
+  ProbeTimeoutError,
+  type ProbeTimings,
+  replyText,
+  SMTP_PORT,
+  type SmtpProbe,
+  type SmtpProbeOptions,
+  type StarttlsOutcome,
+  UnexpectedReplyError,
+} from "./smtp_probe.ts";

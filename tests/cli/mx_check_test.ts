@@ -1,0 +1,237 @@
+import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert/strict";
+import { peerPath, peerTest, startPostfix } from "../peers.ts";
+import { startZone } from "../dns/zone.ts";
+import { startServe } from "../e2e/serve_process.ts";
+
+const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+
+// check.test, expired.test and plain.test route to mx.check.test (127.0.0.1, whose PTR it is);
+// wrong.test routes to mx.wrong.test, the same address under a name the certificate lacks;
+// silent.test to 127.0.0.2, whose PTR does not point back; refused.test to 127.0.0.3, no PTR.
+const ZONE = [
+  "--mx-host=silent.test,mx.silent.test,10",
+  "--address=/mx.silent.test/127.0.0.2",
+  "--ptr-record=2.0.0.127.in-addr.arpa,liar.check.test",
+  "--mx-host=refused.test,mx.refused.test,10",
+  "--address=/mx.refused.test/127.0.0.3",
+  "--local=/0.0.127.in-addr.arpa/",
+  "--mx-host=check.test,mx.check.test,10",
+  "--mx-host=expired.test,mx.check.test,10",
+  "--mx-host=plain.test,mx.check.test,10",
+  "--host-record=mx.check.test,127.0.0.1",
+  "--mx-host=wrong.test,mx.wrong.test,10",
+  "--address=/mx.wrong.test/127.0.0.1",
+];
+
+async function postie(args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "mx", ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** `postie mx --check --json`: the exit code, the outcome, and its findings' codes. */
+async function check(resolver: string, domain: string, port: number, extra: string[] = []) {
+  const { code, stdout, stderr } = await postie(
+    ["--check", "--resolver", resolver, "--port", String(port), "--json", ...extra, domain],
+  );
+  assertEquals(code, 0, stderr);
+  const outcome = JSON.parse(stdout);
+  const codes = outcome.checks.flatMap((c: { findings: { code: string }[] }) =>
+    c.findings.map((f) => f.code)
+  );
+  return { outcome, codes, check: outcome.checks[0] };
+}
+
+/**
+ * A self-signed certificate for `name` made by `openssl ca`, which (unlike `req -x509`)
+ * takes any notBefore/notAfter: `dates` are `-days N` or `-startdate S -enddate E`.
+ */
+async function issueCertificate(dir: string, name: string, dates: string[]) {
+  const openssl = peerPath("openssl")!;
+  await Deno.mkdir(`${dir}/db`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/db/index.txt`, "");
+  await Deno.writeTextFile(`${dir}/db/serial`, "01\n");
+  await Deno.writeTextFile(
+    `${dir}/ca.cnf`,
+    `[ca]\ndefault_ca = test\n[test]\ndatabase = ${dir}/db/index.txt\nnew_certs_dir = ${dir}/db\n` +
+      `serial = ${dir}/db/serial\ndefault_md = sha256\npolicy = any\ncopy_extensions = copy\n` +
+      `unique_subject = no\n[any]\ncommonName = supplied\n`,
+  );
+  const keyFile = `${dir}/key.pem`, certFile = `${dir}/cert.pem`;
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(openssl, { args, stdin: "null" }).output();
+    assert(out.success, new TextDecoder().decode(out.stderr));
+  };
+  await run([
+    ...["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+    ...["-keyout", keyFile, "-out", `${dir}/req.csr`, "-subj", `/CN=${name}`],
+    ...["-addext", `subjectAltName=DNS:${name}`],
+  ]);
+  await run([
+    ...["ca", "-batch", "-config", `${dir}/ca.cnf`, "-selfsign", "-keyfile", keyFile],
+    ...["-in", `${dir}/req.csr`, "-out", certFile, "-notext", ...dates],
+  ]);
+  return { certFile, keyFile };
+}
+
+async function startTlsPostfix(dir: string, dates: string[]) {
+  await Deno.mkdir(dir);
+  const cert = await issueCertificate(dir, "mx.check.test", dates);
+  return await startPostfix({
+    settings: {
+      smtpd_tls_cert_file: cert.certFile,
+      smtpd_tls_key_file: cert.keyFile,
+      smtpd_tls_security_level: "may",
+    },
+  });
+}
+
+peerTest(
+  "postie mx --check against Postfix with STARTTLS and postie serve without",
+  ["dnsmasq", "dig", "openssl", "postfix"],
+  async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "postie-mx-check-" });
+    await Deno.chmod(dir, 0o755); // Postfix's daemons read the certificates
+    const [dns, valid, expired, serve] = await Promise.all([
+      startZone(ZONE),
+      startTlsPostfix(`${dir}/valid`, ["-days", "30"]),
+      startTlsPostfix(`${dir}/expired`, [
+        "-startdate",
+        "20200101000000Z",
+        "-enddate",
+        "20200201000000Z",
+      ]),
+      startServe(),
+    ]);
+    const resolver = `127.0.0.1:${dns.port}`;
+    try {
+      await t.step(
+        "a valid certificate for the MX name: TLS reported, chain self-signed",
+        async () => {
+          const { outcome, codes, check: c } = await check(resolver, "check.test", valid.port);
+          assertEquals(codes, ["smtp-ok", "tls-untrusted", "ptr-confirmed"]);
+          assertEquals(outcome.verdict, "warning");
+          assertEquals([c.exchange, c.address, c.probe.port], [
+            "mx.check.test",
+            "127.0.0.1",
+            valid.port,
+          ]);
+          assertEquals(c.probe.banner.code, 220);
+          assert(c.probe.capabilities.includes("STARTTLS"));
+          assertEquals(c.probe.starttls, "ok");
+          assertMatch(c.probe.tls.protocol, /^TLSv1\.[23]$/);
+          assert(c.probe.tls.cipher.length > 0);
+          assertEquals(c.probe.tls.subject, "CN=mx.check.test");
+          assertEquals(c.probe.tls.altNames, ["mx.check.test"]);
+          assertEquals([c.probe.tls.nameMatches, c.probe.tls.chainValid], [true, false]);
+          assertEquals(c.probe.tls.chainError, "DEPTH_ZERO_SELF_SIGNED_CERT");
+          assert(c.probe.tls.daysToExpiry >= 29 && c.probe.tls.daysToExpiry <= 30);
+          for (const step of ["connectMs", "bannerMs", "ehloMs", "tlsMs"]) {
+            assert(c.probe.timings[step] >= 0, step);
+          }
+          // dig is the referee for the PTR
+          assertEquals(c.reverse.names.map((n: string) => `${n}.`), await digReverse(dns.port));
+          assertEquals(c.reverse.confirmed, ["mx.check.test"]);
+        },
+      );
+      await t.step("the text report lists the check under the findings", async () => {
+        const { code, stdout, stderr } = await postie(
+          ["--check", "--resolver", resolver, "--port", String(valid.port), "check.test"],
+        );
+        assertEquals(code, 0, stderr);
+        assertEquals(stdout.split("\n")[0], "check.test: warning (0 errors, 3 warnings)");
+        assertMatch(
+          stdout,
+          new RegExp(`^  check +10  mx\\.check\\.test 127\\.0\\.0\\.1:${valid.port}$`, "m"),
+        );
+        assertMatch(stdout, /^ +banner +220 mx\.postie\.test ESMTP Postfix$/m);
+        assertMatch(stdout, /^ +STARTTLS ok$/m);
+        assertMatch(stdout, /^ +TLS +TLSv1\.[23], \S+$/m);
+        assertMatch(stdout, /^ +chain +DEPTH_ZERO_SELF_SIGNED_CERT$/m);
+        assertMatch(stdout, /^ +PTR +mx\.check\.test \(confirms forward\)$/m);
+        assertMatch(stdout, /^ +warning tls +certificate of mx\.check\.test is self-signed$/m);
+      });
+      await t.step("a certificate without the MX name is an error", async () => {
+        const { outcome, codes, check: c } = await check(resolver, "wrong.test", valid.port);
+        assertEquals(codes, ["smtp-ok", "tls-name-mismatch", "tls-untrusted", "ptr-confirmed"]);
+        assertEquals([outcome.verdict, c.probe.tls.nameMatches], ["error", false]);
+        assertMatch(
+          outcome.checks[0].findings[1].reason,
+          /certificate is for mx\.check\.test, not mx\.wrong\.test/,
+        );
+      });
+      await t.step("an expired certificate is an error", async () => {
+        const { outcome, codes, check: c } = await check(resolver, "expired.test", expired.port);
+        assertEquals(codes, ["smtp-ok", "tls-expired", "tls-untrusted", "ptr-confirmed"]);
+        assertEquals(outcome.verdict, "error");
+        assertEquals(c.probe.tls.validTo, "2020-02-01T00:00:00.000Z");
+        assert(c.probe.tls.daysToExpiry < -2000);
+      });
+      await t.step("postie serve offers no STARTTLS: a warning", async () => {
+        const { outcome, codes, check: c } = await check(resolver, "plain.test", serve.port);
+        assertEquals(codes, ["smtp-no-starttls", "ptr-confirmed"]);
+        assertEquals([outcome.verdict, c.probe.starttls, c.probe.tls], [
+          "warning",
+          "not-offered",
+          undefined,
+        ]);
+        assert(c.probe.capabilities.length > 0 && !c.probe.capabilities.includes("STARTTLS"));
+      });
+    } finally {
+      await Promise.all([dns.stop(), valid.stop(), expired.stop(), serve.stop()]);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+async function digReverse(port: number): Promise<string[]> {
+  const args = ["@127.0.0.1", "-p", String(port), "-x", "127.0.0.1", "+short", "+tries=1"];
+  const output = await new Deno.Command(peerPath("dig")!, { args, stdin: "null" }).output();
+  return new TextDecoder().decode(output.stdout).split("\n").filter((line) => line !== "");
+}
+
+peerTest(
+  "postie mx --check: a refused connection and a silent server are errors; PTR judged",
+  ["dnsmasq"],
+  async (t) => {
+    const dns = await startZone(ZONE);
+    const resolver = `127.0.0.1:${dns.port}`;
+    const silent = Deno.listen({ hostname: "127.0.0.2", port: 0 });
+    const held: Deno.Conn[] = [];
+    const accepting = (async () => {
+      for await (const conn of silent) held.push(conn);
+    })();
+    try {
+      await t.step("silent: no banner within 400 ms", async () => {
+        const port = (silent.addr as Deno.NetAddr).port;
+        const started = performance.now();
+        const { codes, check: c } = await check(resolver, "silent.test", port, [
+          "--timeout",
+          "400ms",
+        ]);
+        assertEquals(codes, ["smtp-banner-failed", "ptr-not-confirmed"]);
+        assertEquals(c.reverse.names, ["liar.check.test"]);
+        assertEquals(c.probe.failure, { stage: "banner", reason: "no answer within 400 ms" });
+        assert(performance.now() - started < 5000);
+      });
+      await t.step("refused: the connect step fails", async () => {
+        const closed = Deno.listen({ hostname: "127.0.0.3", port: 0 });
+        const port = (closed.addr as Deno.NetAddr).port;
+        closed.close();
+        const { codes, check: c } = await check(resolver, "refused.test", port);
+        assertEquals(codes, ["smtp-connect-failed", "ptr-missing"]);
+        assertEquals(c.reverse.status, "nxdomain");
+        assertMatch(c.probe.failure.reason, /ECONNREFUSED/);
+      });
+    } finally {
+      silent.close();
+      await accepting.catch(() => {});
+      for (const conn of held) conn.close();
+      await dns.stop();
+    }
+  },
+);
