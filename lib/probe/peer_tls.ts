@@ -29,7 +29,7 @@ export interface PeerTls {
   name: string;
   /** True when the certificate is valid for `name` (RFC 6125 §6 via node's checkServerIdentity). */
   nameMatches: boolean;
-  /** True when the chain validates against the system's trusted roots. */
+  /** True when the chain validates against Deno's root store (see `DENO_TLS_CA_STORE`). */
   chainValid: boolean;
   /** OpenSSL's reason when it does not, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
   chainError?: string;

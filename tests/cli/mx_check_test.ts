@@ -23,10 +23,10 @@ const ZONE = [
   "--address=/mx.wrong.test/127.0.0.1",
 ];
 
-async function postie(args: string[]) {
+async function postie(args: string[], env: Record<string, string> = {}) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "mx", ...args],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdin: "null",
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -34,9 +34,16 @@ async function postie(args: string[]) {
 }
 
 /** `postie mx --check --json`: the exit code, the outcome, and its findings' codes. */
-async function check(resolver: string, domain: string, port: number, extra: string[] = []) {
+async function check(
+  resolver: string,
+  domain: string,
+  port: number,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+) {
   const { code, stdout, stderr } = await postie(
     ["--check", "--resolver", resolver, "--port", String(port), "--json", ...extra, domain],
+    env,
   );
   assertEquals(code, 0, stderr);
   const outcome = JSON.parse(stdout);
@@ -46,12 +53,30 @@ async function check(resolver: string, domain: string, port: number, extra: stri
   return { outcome, codes, check: outcome.checks[0] };
 }
 
+async function openssl(args: string[]): Promise<void> {
+  const out = await new Deno.Command(peerPath("openssl")!, { args, stdin: "null" }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr));
+}
+
+type Pem = { certFile: string; keyFile: string };
+
+/** A CA certificate valid for three days, for `DENO_CERT`. */
+async function createCa(dir: string): Promise<Pem> {
+  const keyFile = `${dir}/ca.key`, certFile = `${dir}/ca.pem`;
+  await openssl([
+    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+    ...["-keyout", keyFile, "-out", certFile, "-days", "3", "-subj", "/CN=postie test CA"],
+    ...["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=keyCertSign"],
+  ]);
+  return { certFile, keyFile };
+}
+
 /**
- * A self-signed certificate for `name` made by `openssl ca`, which (unlike `req -x509`)
- * takes any notBefore/notAfter: `dates` are `-days N` or `-startdate S -enddate E`.
+ * A certificate for `name` made by `openssl ca`, which (unlike `req -x509`) takes any
+ * notBefore/notAfter: `dates` are `-days N` or `-startdate S -enddate E`. Signed by `ca`,
+ * else self-signed.
  */
-async function issueCertificate(dir: string, name: string, dates: string[]) {
-  const openssl = peerPath("openssl")!;
+async function issueCertificate(dir: string, name: string, dates: string[], ca?: Pem) {
   await Deno.mkdir(`${dir}/db`, { recursive: true });
   await Deno.writeTextFile(`${dir}/db/index.txt`, "");
   await Deno.writeTextFile(`${dir}/db/serial`, "01\n");
@@ -62,25 +87,24 @@ async function issueCertificate(dir: string, name: string, dates: string[]) {
       `unique_subject = no\n[any]\ncommonName = supplied\n`,
   );
   const keyFile = `${dir}/key.pem`, certFile = `${dir}/cert.pem`;
-  const run = async (args: string[]) => {
-    const out = await new Deno.Command(openssl, { args, stdin: "null" }).output();
-    assert(out.success, new TextDecoder().decode(out.stderr));
-  };
-  await run([
+  await openssl([
     ...["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
     ...["-keyout", keyFile, "-out", `${dir}/req.csr`, "-subj", `/CN=${name}`],
-    ...["-addext", `subjectAltName=DNS:${name}`],
+    ...["-addext", `subjectAltName=DNS:${name}`, "-addext", "extendedKeyUsage=serverAuth"],
   ]);
-  await run([
-    ...["ca", "-batch", "-config", `${dir}/ca.cnf`, "-selfsign", "-keyfile", keyFile],
+  const signer = ca
+    ? ["-cert", ca.certFile, "-keyfile", ca.keyFile]
+    : ["-selfsign", "-keyfile", keyFile];
+  await openssl([
+    ...["ca", "-batch", "-config", `${dir}/ca.cnf`, ...signer],
     ...["-in", `${dir}/req.csr`, "-out", certFile, "-notext", ...dates],
   ]);
   return { certFile, keyFile };
 }
 
-async function startTlsPostfix(dir: string, dates: string[]) {
+async function startTlsPostfix(dir: string, dates: string[], ca?: Pem) {
   await Deno.mkdir(dir);
-  const cert = await issueCertificate(dir, "mx.check.test", dates);
+  const cert = await issueCertificate(dir, "mx.check.test", dates, ca);
   return await startPostfix({
     settings: {
       smtpd_tls_cert_file: cert.certFile,
@@ -96,7 +120,8 @@ peerTest(
   async (t) => {
     const dir = await Deno.makeTempDir({ prefix: "postie-mx-check-" });
     await Deno.chmod(dir, 0o755); // Postfix's daemons read the certificates
-    const [dns, valid, expired, serve] = await Promise.all([
+    const ca = await createCa(dir);
+    const [dns, valid, expired, trusted, serve] = await Promise.all([
       startZone(ZONE),
       startTlsPostfix(`${dir}/valid`, ["-days", "30"]),
       startTlsPostfix(`${dir}/expired`, [
@@ -105,6 +130,7 @@ peerTest(
         "-enddate",
         "20200201000000Z",
       ]),
+      startTlsPostfix(`${dir}/trusted`, ["-days", "30"], ca),
       startServe(),
     ]);
     const resolver = `127.0.0.1:${dns.port}`;
@@ -171,6 +197,17 @@ peerTest(
         assertEquals(c.probe.tls.validTo, "2020-02-01T00:00:00.000Z");
         assert(c.probe.tls.daysToExpiry < -2000);
       });
+      await t.step("a chain to a trusted CA (DENO_CERT) with the MX name: all ok", async () => {
+        const env = { DENO_CERT: ca.certFile };
+        const { codes, check: c } = await check(resolver, "check.test", trusted.port, [], env);
+        assertEquals(codes, ["smtp-ok", "tls-ok", "ptr-confirmed"]);
+        assertEquals([c.probe.tls.chainValid, c.probe.tls.selfSigned], [true, false]);
+        assertEquals(c.probe.tls.issuer, "CN=postie test CA");
+        // The same server without the CA trusted: the chain does not validate
+        const untrusted = await check(resolver, "check.test", trusted.port);
+        assertEquals(untrusted.codes, ["smtp-ok", "tls-untrusted", "ptr-confirmed"]);
+        assertEquals(untrusted.check.probe.tls.chainError, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      });
       await t.step("postie serve offers no STARTTLS: a warning", async () => {
         const { outcome, codes, check: c } = await check(resolver, "plain.test", serve.port);
         assertEquals(codes, ["smtp-no-starttls", "ptr-confirmed"]);
@@ -182,7 +219,7 @@ peerTest(
         assert(c.probe.capabilities.length > 0 && !c.probe.capabilities.includes("STARTTLS"));
       });
     } finally {
-      await Promise.all([dns.stop(), valid.stop(), expired.stop(), serve.stop()]);
+      await Promise.all([dns.stop(), valid.stop(), expired.stop(), trusted.stop(), serve.stop()]);
       await Deno.remove(dir, { recursive: true });
     }
   },
@@ -195,7 +232,7 @@ async function digReverse(port: number): Promise<string[]> {
 }
 
 peerTest(
-  "postie mx --check: a refused connection and a silent server are errors; PTR judged",
+  "postie mx --check: refused, silent and scripted servers; PTR judged",
   ["dnsmasq"],
   async (t) => {
     const dns = await startZone(ZONE);
@@ -218,6 +255,41 @@ peerTest(
         assertEquals(c.probe.failure, { stage: "banner", reason: "no answer within 400 ms" });
         assert(performance.now() - started < 5000);
       });
+      await t.step("a 554 banner stops the probe: an error quoting it", async () => {
+        const server = scriptedServer("554 5.7.1 no service here", () => "");
+        try {
+          const { codes, check: c } = await check(resolver, "silent.test", server.port);
+          assertEquals(codes, ["smtp-banner-failed", "ptr-not-confirmed"]);
+          assertEquals(c.probe.failure.reason, "the server greeted with 554 5.7.1 no service here");
+        } finally {
+          await server.close();
+        }
+      });
+      await t.step("STARTTLS offered, then refused: an error quoting the reply", async () => {
+        const server = scriptedServer(
+          "220 fake ESMTP",
+          (command) =>
+            command.startsWith("EHLO")
+              ? "250-fake\r\n250-PIPELINING\r\n250 STARTTLS"
+              : command === "STARTTLS"
+              ? "454 4.7.0 TLS not available"
+              : "221 bye",
+        );
+        try {
+          const { codes, check: c } = await check(resolver, "silent.test", server.port);
+          assertEquals(codes, ["smtp-starttls-refused", "ptr-not-confirmed"]);
+          assertEquals([c.probe.starttls, c.probe.capabilities], ["refused", [
+            "PIPELINING",
+            "STARTTLS",
+          ]]);
+          assertMatch(
+            c.findings[0].reason,
+            /offers STARTTLS but answered 454 4\.7\.0 TLS not available$/,
+          );
+        } finally {
+          await server.close();
+        }
+      });
       await t.step("refused: the connect step fails", async () => {
         const closed = Deno.listen({ hostname: "127.0.0.3", port: 0 });
         const port = (closed.addr as Deno.NetAddr).port;
@@ -235,3 +307,49 @@ peerTest(
     }
   },
 );
+
+/** A fake SMTP server on 127.0.0.2: `banner`, then `answer(command)` to each command line. */
+function scriptedServer(banner: string, answer: (command: string) => string) {
+  const listener = Deno.listen({ hostname: "127.0.0.2", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const serve = async (conn: Deno.Conn) => {
+    const send = (text: string) => conn.write(new TextEncoder().encode(`${text}\r\n`));
+    await send(banner);
+    const lines = conn.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lineSplitter());
+    for await (const line of lines) {
+      const reply = answer(line);
+      if (reply) await send(reply);
+    }
+  };
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      serve(conn).catch(() => {});
+    }
+  })();
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    async close() {
+      listener.close();
+      await accepting.catch(() => {});
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Already closed by the client.
+        }
+      }
+    },
+  };
+}
+
+function lineSplitter(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      const lines = (rest + chunk).split("\r\n");
+      rest = lines.pop()!;
+      for (const line of lines) controller.enqueue(line);
+    },
+  });
+}
