@@ -208,6 +208,21 @@ peerTest(
         assertEquals(untrusted.codes, ["smtp-ok", "tls-untrusted", "ptr-confirmed"]);
         assertEquals(untrusted.check.probe.tls.chainError, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
       });
+      await t.step(
+        "--file: one line per domain; its worst finding may come from --check",
+        async () => {
+          const file = `${dir}/domains.txt`;
+          await Deno.writeTextFile(file, "wrong.test\ncheck.test\n");
+          const { code, stdout } = await postie(
+            ["--check", "--resolver", resolver, "--port", String(valid.port), "--file", file],
+          );
+          assertEquals(code, 0);
+          assertEquals(stdout.trim().split("\n").sort(), [
+            "error   wrong.test: 1 MX host (TTL 0 s): mx.wrong.test; certificate is for mx.check.test, not mx.wrong.test",
+            "warning check.test: 1 MX host (TTL 0 s): mx.check.test; check.test has no SPF record: receivers cannot tell forged senders",
+          ]);
+        },
+      );
       await t.step("postie serve offers no STARTTLS: a warning", async () => {
         const { outcome, codes, check: c } = await check(resolver, "plain.test", serve.port);
         assertEquals(codes, ["smtp-no-starttls", "ptr-confirmed"]);
