@@ -1,3 +1,5 @@
+import { reverseName } from "../dns/reverse_name.ts";
+
 /** How long a PTR lookup may take before the client is named "unknown", as Postfix does. */
 const LOOKUP_TIMEOUT_MS = 2_000;
 const CACHE_SIZE = 10_000;
@@ -16,26 +18,11 @@ export class ReverseDns {
     let pending = this.#cache.get(address);
     if (!pending) {
       if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
-      pending = Deno.resolveDns(ptrName(address), "PTR", {
+      pending = Deno.resolveDns(reverseName(address), "PTR", {
         signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
       }).then((names) => names[0]?.replace(/\.$/, ""), () => undefined);
       this.#cache.set(address, pending);
     }
     return pending;
   }
-}
-
-/** The in-addr.arpa or ip6.arpa name of an address (RFC 1035 §3.5, RFC 3596 §2.5). */
-export function ptrName(address: string): string {
-  if (!address.includes(":")) return `${address.split(".").reverse().join(".")}.in-addr.arpa`;
-  const [head, tail = ""] = address.split("::");
-  const groups = (part: string) => (part === "" ? [] : part.split(":"));
-  const missing = 8 - groups(head).length - groups(tail).length;
-  const full = [
-    ...groups(head),
-    ...Array(address.includes("::") ? missing : 0).fill("0"),
-    ...groups(tail),
-  ];
-  const nibbles = full.map((group) => group.padStart(4, "0")).join("");
-  return `${[...nibbles].reverse().join(".")}.ip6.arpa`;
 }

@@ -18,3 +18,20 @@ Deno.test("reverseName: anything else is a DnsNameError", () => {
     assertThrows(() => reverseName(bad), DnsNameError, bad);
   }
 });
+
+Deno.test("reverse name: more IPv4 PTR names (RFC 1035 §3.5)", () => {
+  assertEquals(reverseName("192.0.2.7"), "7.2.0.192.in-addr.arpa");
+});
+
+Deno.test("reverse name: IPv6 names with :: at either end or absent (RFC 3596 §2.5)", () => {
+  assertEquals(
+    reverseName("2001:db8::1"),
+    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+  );
+  assertEquals(reverseName("::1"), `1.${"0.".repeat(31)}ip6.arpa`);
+  assertEquals(reverseName("fe80::"), `${"0.".repeat(28)}0.8.e.f.ip6.arpa`);
+  assertEquals(
+    reverseName("2001:db8:0:0:1:2:3:4"),
+    "4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+  );
+});
