@@ -21,6 +21,8 @@ export * from "./lib/address/mod.ts";
 export * from "./lib/message/mod.ts";
 // lib/dns: a stub resolver with typed outcomes, MX routing, SPF/DMARC/MTA-STS/TLS-RPT audits.
 export * from "./lib/dns/mod.ts";
+// lib/probe: a live SMTP probe of an MX address (banner, EHLO, STARTTLS, certificate, FCrDNS).
+export * from "./lib/probe/mod.ts";
 // lib/smtp/server: the sans-IO session, its listener and connection glue.
 export {
   type ContentOutcome,
