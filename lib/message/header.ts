@@ -56,19 +56,15 @@ export class HeaderField {
 
 /**
  * RFC 6532 §3.2: field values may be raw UTF-8; octets that are not valid UTF-8 are read as
- * latin1 (what 8-bit mail before RFC 6532 mostly was).
+ * latin1 (what 8-bit mail before RFC 6532 mostly was). US-ASCII reads the same either way,
+ * and the native UTF-8 decoder reads it fastest.
  */
 function fieldText(bytes: Uint8Array): string {
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] >= 0x80) {
-      try {
-        return utf8.decode(bytes);
-      } catch {
-        return latin1(bytes);
-      }
-    }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return latin1(bytes);
   }
-  return latin1(bytes);
 }
 
 /**

@@ -11,6 +11,21 @@ import { Base64Decoder } from "./base64.ts";
 import type { MessagePart } from "./part.ts";
 import { QuotedPrintableDecoder } from "./quoted_printable.ts";
 
+/** Chunks larger than this are decoded into an array of their own. */
+const SCRATCH_LIMIT = 256 * 1024;
+/**
+ * Where a write's decoded octets go, shared by every sink: they are hashed (and copied if
+ * kept) before the write returns, so one array serves all, and a large body leaves no garbage
+ * array per chunk (V8 frees array buffers only every few tens of MB).
+ */
+let scratch = new Uint8Array(0);
+
+function scratchFor(length: number): Uint8Array | undefined {
+  if (length > SCRATCH_LIMIT) return undefined;
+  if (scratch.length < length + 3) scratch = new Uint8Array(Math.max(length + 3, 64 * 1024));
+  return scratch;
+}
+
 /**
  * Takes a leaf part's body as encoded in the message and, at `finish`, sets the part's
  * `encodedSize`, `decodedSize`, `sha256` (and `body` if kept) and decoder warnings.
@@ -45,8 +60,8 @@ export class BodySink {
   write(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.#encoded += bytes.length;
-    const decoded = this.#decoder ? this.#decoder.decode(bytes) : bytes;
-    this.#take(decoded, decoded !== bytes);
+    const decoder = this.#decoder;
+    this.#take(decoder ? decoder.decode(bytes, scratchFor(bytes.length)) : bytes, false);
   }
 
   /** Ends the body and records what was found on the part. */

@@ -33,12 +33,15 @@ const HEX = (() => {
  */
 export class QuotedPrintableDecoder {
   #carry: Uint8Array | null = null;
-  #nextEq = -1;
   /** "=" signs kept literally because no two hex digits followed. */
   badEscapes = 0;
 
-  /** Decodes `chunk`; an incomplete escape or trailing white space waits for the next one. */
-  decode(chunk: Uint8Array): Uint8Array {
+  /**
+   * Decodes `chunk`; an incomplete escape or trailing white space waits for the next one. The
+   * result is a view of `into` when that is large enough (as long as what it decodes), else a
+   * new array.
+   */
+  decode(chunk: Uint8Array, into?: Uint8Array): Uint8Array {
     let data = chunk;
     if (this.#carry) {
       data = new Uint8Array(this.#carry.length + chunk.length);
@@ -46,76 +49,76 @@ export class QuotedPrintableDecoder {
       data.set(chunk, this.#carry.length);
       this.#carry = null;
     }
-    this.#nextEq = -1;
-    const out = new Uint8Array(data.length);
-    let o = 0;
-    let pos = 0;
-    for (let lf = data.indexOf(LF); lf >= 0; lf = data.indexOf(LF, pos)) {
-      o = this.#line(data, pos, lf, out, o);
-      pos = lf + 1;
-    }
-    // The unfinished last line: hold back what the next chunk may change (white space, "=X").
-    let cut = data.length;
-    while (cut > pos && isSpace(data[cut - 1])) cut--;
-    if (cut > pos && data[cut - 1] === EQ) cut--;
-    else if (cut - 1 > pos && data[cut - 2] === EQ) cut -= 2;
-    o = this.#segment(data, pos, cut, out, o);
-    if (cut < data.length) this.#carry = data.slice(cut);
-    return out.subarray(0, o);
+    return this.#run(data, false, into);
   }
 
   /** Ends the input: a last line without a line break is decoded as it stands. */
   end(): Uint8Array {
     const carry = this.#carry ?? new Uint8Array(0);
     this.#carry = null;
-    this.#nextEq = -1;
-    const out = new Uint8Array(carry.length);
-    return out.subarray(0, this.#segment(carry, 0, carry.length, out, 0));
+    return this.#run(carry, true);
   }
 
-  /** Decodes the line `data[start, lf]` (its LF included). */
-  #line(data: Uint8Array, start: number, lf: number, out: Uint8Array, o: number): number {
-    let end = lf;
-    if (end > start && data[end - 1] === CR) end--;
-    const eolStart = end;
-    // RFC 2045 §6.7 (3): white space at the end of an encoded line is not content.
-    while (end > start && (data[end - 1] === SP || data[end - 1] === TAB)) end--;
-    // RFC 2045 §6.7 (5): "=" ending a line is a soft line break.
-    if (end > start && data[end - 1] === EQ) return this.#segment(data, start, end - 1, out, o);
-    o = this.#segment(data, start, end, out, o);
-    out.set(data.subarray(eolStart, lf + 1), o);
-    return o + lf + 1 - eolStart;
-  }
-
-  /** Copies `data[from, to)` into `out`, turning "=XX" into an octet. */
-  #segment(data: Uint8Array, from: number, to: number, out: Uint8Array, o: number): number {
-    let at = from;
-    while (at < to) {
-      if (this.#nextEq < at) {
-        this.#nextEq = data.indexOf(EQ, at);
-        if (this.#nextEq < 0) this.#nextEq = data.length;
+  /**
+   * One pass over `data`, octet by octet (a typed array's `indexOf` per line or escape costs
+   * more than the scan). What the rest of the input may still change is carried, unless
+   * `final`.
+   */
+  #run(data: Uint8Array, final: boolean, into?: Uint8Array): Uint8Array {
+    const n = data.length;
+    const out = into && into.length >= n ? into : new Uint8Array(n);
+    let o = 0;
+    let i = 0;
+    while (i < n) {
+      const octet = data[i];
+      if (octet !== EQ && octet !== SP && octet !== TAB) {
+        out[o++] = octet;
+        i++;
+        continue;
       }
-      const stop = Math.min(this.#nextEq, to);
-      out.set(data.subarray(at, stop), o);
-      o += stop - at;
-      at = stop;
-      if (at >= to) break;
       // RFC 2045 §6.7 (1): "=" and two hex digits stand for one octet.
-      const high = at + 2 < to ? HEX[data[at + 1]] : -1;
-      const low = at + 2 < to ? HEX[data[at + 2]] : -1;
-      if (high >= 0 && low >= 0) {
-        out[o++] = (high << 4) | low;
-        at += 3;
-      } else {
+      if (octet === EQ && i + 2 < n && HEX[data[i + 1]] >= 0 && HEX[data[i + 2]] >= 0) {
+        out[o++] = (HEX[data[i + 1]] << 4) | HEX[data[i + 2]];
+        i += 3;
+        continue;
+      }
+      const spaceEnd = skipSpace(data, octet === EQ ? i + 1 : i);
+      const eol = lineBreakLength(data, spaceEnd, final);
+      const undecided = eol < 0 || (octet === EQ && eol === 0 && i + 2 >= n && !final);
+      if (undecided) break;
+      if (octet === EQ && eol > 0) {
+        i = spaceEnd + eol; // RFC 2045 §6.7 (5): "=" ending a line is a soft line break.
+      } else if (octet === EQ) {
         this.badEscapes++;
         out[o++] = EQ;
-        at++;
+        i++;
+      } else if (eol > 0) {
+        i = spaceEnd; // RFC 2045 §6.7 (3): white space at the end of a line is not content.
+      } else {
+        while (i < spaceEnd) out[o++] = data[i++];
       }
     }
-    return o;
+    if (i < n) this.#carry = data.slice(i);
+    return out.subarray(0, o);
   }
 }
 
-function isSpace(octet: number): boolean {
-  return octet === SP || octet === TAB || octet === CR;
+/** Index of the first octet at or after `from` that is not SP or TAB. */
+function skipSpace(data: Uint8Array, from: number): number {
+  let i = from;
+  while (i < data.length && (data[i] === SP || data[i] === TAB)) i++;
+  return i;
+}
+
+/**
+ * Length of the line break (CRLF or LF) at `at`: 0 for none, -1 when the data ends before it
+ * can tell (and it is not `final`).
+ */
+function lineBreakLength(data: Uint8Array, at: number, final: boolean): number {
+  const undecided = final ? 0 : -1;
+  if (at >= data.length) return undecided;
+  if (data[at] === LF) return 1;
+  if (data[at] !== CR) return 0;
+  if (at + 1 >= data.length) return undecided;
+  return data[at + 1] === LF ? 2 : 0;
 }

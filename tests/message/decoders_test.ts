@@ -40,6 +40,35 @@ Deno.test("base64: any split of the input decodes to the same octets as one piec
   );
 });
 
+Deno.test("base64: in one piece (engine decoder) as octet by octet (loop), junk and padding too", () => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  // One kind of oddity per input, so that each reaches the engine's decoder on its own.
+  const odd = fc.constantFrom("=", "==", "!", "\f", "-", "\u00e9");
+  const chars = odd.chain((oddity) =>
+    fc.array(
+      fc.oneof(
+        { weight: 20, arbitrary: fc.constantFrom(...alphabet) },
+        { weight: 3, arbitrary: fc.constantFrom("\r\n", " ", "\t") },
+        { weight: 1, arbitrary: fc.constant(oddity) },
+      ),
+      { maxLength: 400, size: "max" },
+    )
+  );
+  fc.assert(
+    fc.property(chars, (chars) => {
+      const input = new Uint8Array([...chars.join("")].map((c) => c.charCodeAt(0)));
+      const whole = new Base64Decoder();
+      const octetwise = new Base64Decoder();
+      deepEqual(runDecoder(whole, input, input.length || 1), runDecoder(octetwise, input, 1));
+      deepEqual(
+        [whole.junk, whole.badEnding, whole.badPadding],
+        [octetwise.junk, octetwise.badEnding, octetwise.badPadding],
+      );
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 Deno.test("base64: junk characters are skipped and counted; a missing pad still decodes", () => {
   const decoder = new Base64Decoder();
   equal(dec(runDecoder(decoder, enc("aG!Vs*bG8"), 3)), "hello");
@@ -84,6 +113,50 @@ Deno.test("quoted-printable: round trip of any octets through a simple encoder",
         deepEqual(runDecoder(new QuotedPrintableDecoder(), enc(encoded), step), bytes);
       },
     ),
+  );
+});
+
+/** Quoted-printable as RFC 2045 §6.7 reads it, a whole line at a time: the reference. */
+function referenceQuotedPrintable(bytes: Uint8Array): { out: Uint8Array; bad: number } {
+  const out: number[] = [];
+  let bad = 0;
+  const hex = (octet: number) => parseInt(String.fromCharCode(octet), 16);
+  const segment = (from: number, to: number) => {
+    for (let at = from; at < to;) {
+      const high = at + 2 < to ? hex(bytes[at + 1]) : NaN;
+      const low = at + 2 < to ? hex(bytes[at + 2]) : NaN;
+      if (bytes[at] !== 61) out.push(bytes[at++]);
+      else if (high >= 0 && low >= 0) (out.push(high * 16 + low), at += 3);
+      else (bad++, out.push(bytes[at++]));
+    }
+  };
+  let pos = 0;
+  for (let lf = bytes.indexOf(10); lf >= 0; pos = lf + 1, lf = bytes.indexOf(10, pos)) {
+    const eol = lf > pos && bytes[lf - 1] === 13 ? lf - 1 : lf;
+    let end = eol;
+    while (end > pos && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
+    if (end > pos && bytes[end - 1] === 61) segment(pos, end - 1);
+    else (segment(pos, end), out.push(...bytes.subarray(eol, lf + 1)));
+  }
+  segment(pos, bytes.length);
+  return { out: new Uint8Array(out), bad };
+}
+
+Deno.test("quoted-printable: any input in any chunking decodes as the line-at-a-time reference", () => {
+  const octet = fc.constantFrom(..."==  \t\t\r\n\n4fAxz".split("").map((c) => c.charCodeAt(0)));
+  fc.assert(
+    fc.property(
+      fc.array(octet, { maxLength: 80, size: "max" }),
+      fc.integer({ min: 1, max: 20 }),
+      (octets, step) => {
+        const input = new Uint8Array(octets);
+        const expected = referenceQuotedPrintable(input);
+        const decoder = new QuotedPrintableDecoder();
+        deepEqual(runDecoder(decoder, input, step), expected.out);
+        equal(decoder.badEscapes, expected.bad);
+      },
+    ),
+    { numRuns: 2000 },
   );
 });
 
