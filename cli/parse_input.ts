@@ -7,6 +7,7 @@
 
 import { MboxSplitter, MimeParser, type MimeParserOptions } from "../lib/message/mod.ts";
 import type { MessagePart } from "../lib/message/mod.ts";
+import type { ProgressBar } from "./progress.ts";
 
 /** One parsed message and where it came from. */
 export interface ParsedMessage {
@@ -30,10 +31,14 @@ export class NotAMessageError extends Error {
 
 const FROM_ = new TextEncoder().encode("From ");
 
-/** Parses every message of `path` ("-" for stdin), in order. */
+/**
+ * Parses every message of `path` ("-" for stdin), in order. With `progress`, an mbox file shows
+ * its octets read of the file's size on that bar, cleared before each message is yielded.
+ */
 export async function* readMessages(
   path: string,
   options: MimeParserOptions,
+  progress?: ProgressBar,
 ): AsyncGenerator<ParsedMessage> {
   if (path === "-") {
     yield* readStream(Deno.stdin.readable, "-", options);
@@ -55,7 +60,7 @@ export async function* readMessages(
   } catch (error) {
     throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  yield* readStream(file.readable, path, options);
+  yield* readStream(file.readable, path, options, progress && { bar: progress, total: info.size });
 }
 
 /** A Maildir: the files of new/ then cur/, in name order. */
@@ -84,11 +89,18 @@ async function* readMaildir(
   }
 }
 
+/** A bar to report an mbox's reading on, and the octets there are to read. */
+interface MboxProgress {
+  bar: ProgressBar;
+  total: number;
+}
+
 /** One message, or an mbox when the first line starts with "From " (RFC 4155). */
 async function* readStream(
   stream: ReadableStream<Uint8Array>,
   source: string,
   options: MimeParserOptions,
+  progress?: MboxProgress,
 ): AsyncGenerator<ParsedMessage> {
   const reader = stream[Symbol.asyncIterator]();
   const first = await nextNonEmpty(reader);
@@ -100,6 +112,21 @@ async function* readStream(
     yield { source, index: 1, root: parser.end() };
     return;
   }
+  try {
+    yield* readMbox(first, reader, source, options, progress);
+  } finally {
+    progress?.bar.clear();
+  }
+}
+
+/** Every message of an mbox whose first chunk is `first`, the bar cleared before each. */
+async function* readMbox(
+  first: Uint8Array,
+  reader: AsyncIterator<Uint8Array>,
+  source: string,
+  options: MimeParserOptions,
+  progress?: MboxProgress,
+): AsyncGenerator<ParsedMessage> {
   const splitter = new MboxSplitter();
   let parser: MimeParser | undefined;
   let index = 0;
@@ -107,17 +134,24 @@ async function* readStream(
     yield first;
     for await (const chunk of { [Symbol.asyncIterator]: () => reader }) yield chunk;
   })();
+  let read = 0;
   for await (const chunk of chunks) {
     for (const event of splitter.push(chunk)) {
       if (event.kind === "data") parser?.push(event.bytes);
       else {
-        if (parser) yield { source, index, root: parser.end() };
+        if (parser) {
+          progress?.bar.clear();
+          yield { source, index, root: parser.end() };
+        }
         parser = new MimeParser(options);
         index++;
       }
     }
+    read += chunk.length;
+    progress?.bar.update(read, progress.total, index);
   }
   for (const event of splitter.end()) if (event.kind === "data") parser?.push(event.bytes);
+  progress?.bar.clear();
   if (parser) yield { source, index, root: parser.end() };
 }
 

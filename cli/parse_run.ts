@@ -11,6 +11,7 @@ import { palette } from "./color.ts";
 import { isAttachment, safeFileName, writeUnique } from "./parse_extract.ts";
 import { InputError, NotAMessageError, type ParsedMessage, readMessages } from "./parse_input.ts";
 import { partJson, renderHeaders, renderSummary, renderTree, summaryJson } from "./parse_render.ts";
+import { ProgressBar } from "./progress.ts";
 
 /** `postie parse`'s options, as parsed. */
 export interface ParseOptions {
@@ -33,9 +34,11 @@ export async function runParse(files: string[], options: ParseOptions): Promise<
   const json: unknown[] = [];
   let code: number = ExitCode.Ok;
   let count = 0;
+  // Only a terminal gets the bar: scripts and pipes reading stderr see diagnostics alone.
+  const progress = Deno.stderr.isTerminal() ? new ProgressBar(Deno.stderr) : undefined;
   for (const file of files) {
     try {
-      for await (const message of readMessages(file, parserOptions)) {
+      for await (const message of readMessages(file, parserOptions, progress)) {
         count++;
         if (options.json) json.push(messageJson(message));
         else code = worst(code, await show(message, options, count));
