@@ -45,6 +45,7 @@ export {
   StoreError,
 } from "./lib/smtp/server/connection.ts";
 export { type ListenerOptions, SmtpListener } from "./lib/smtp/server/listener.ts";
+export * from "./lib/smtp/client/mod.ts";
 // lib/spool: the durable queue.
 export { Spool, type SpooledMessage, type SpoolMeta } from "./lib/spool/spool.ts";
 export { QueueIdGenerator } from "./lib/spool/queue_id.ts";

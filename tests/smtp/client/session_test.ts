@@ -1,0 +1,164 @@
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { ClientSession, type ClientSessionOptions } from "../../../lib/smtp/client/session.ts";
+import { ClientSessionError } from "../../../lib/smtp/client/errors.ts";
+import type { Reply } from "../../../lib/wire/reply.ts";
+
+const r = (code: number, ...lines: string[]): Reply => ({
+  code,
+  lines: lines.length ? lines : [""],
+});
+const OK = r(250, "2.0.0 Ok");
+const EHLO_PLAIN = r(250, "mx.test", "SIZE 1000", "8BITMIME");
+const EHLO_PIPE = r(250, "mx.test", "PIPELINING", "SIZE", "8BITMIME", "DSN", "SMTPUTF8");
+
+function session(extra: Partial<ClientSessionOptions> = {}, recipients = ["b@y.test", "c@y.test"]) {
+  return new ClientSession({
+    clientName: "client.test",
+    transaction: {
+      reversePath: "a@x.test",
+      recipients: recipients.map((forwardPath) => ({ forwardPath, notify: ["FAILURE" as const] })),
+      size: 100,
+      body: "8BITMIME",
+      envid: "id+1",
+    },
+    ...extra,
+  });
+}
+
+/** The command lines a step asks for. */
+function lines(step: { commands: { verb: string; argument?: string }[] }): string[] {
+  return step.commands.map((c) => c.argument === undefined ? c.verb : `${c.verb} ${c.argument}`);
+}
+
+Deno.test("without PIPELINING: one command per reply, each recipient's reply kept", () => {
+  const s = session();
+  deepEqual(lines(s.feed(r(220, "mx.test ESMTP"))), ["EHLO client.test"]);
+  deepEqual(lines(s.feed(EHLO_PLAIN)), ["MAIL FROM:<a@x.test> SIZE=100 BODY=8BITMIME"]);
+  equal(s.capabilities.size, 1000);
+  deepEqual(lines(s.feed(OK)), ["RCPT TO:<b@y.test>"]);
+  deepEqual(lines(s.feed(r(550, "5.1.1 no such user"))), ["RCPT TO:<c@y.test>"]);
+  deepEqual(lines(s.feed(OK)), ["DATA"]);
+  const data = s.feed(r(354, "go ahead"));
+  deepEqual([data.content, data.commands.length], [true, 0]);
+  equal(s.expecting, "content");
+  deepEqual(lines(s.feed(r(250, "2.0.0 Ok: queued as ABC"))), ["QUIT"]);
+  ok(s.feed(r(221, "bye")).close);
+  equal(s.done, true);
+  deepEqual(s.recipients.map((x) => x.reply?.code), [550, 250]);
+  equal(s.finalReply?.code, 250);
+  equal(s.failure, undefined);
+  equal(s.delivered, false, "one recipient was refused");
+});
+
+Deno.test("with PIPELINING: MAIL, every RCPT and DATA in one group, DSN parameters sent", () => {
+  const s = session({}, ["b@y.test", "c@y.test"]);
+  s.feed(r(220, "mx"));
+  deepEqual(lines(s.feed(EHLO_PIPE)), [
+    "MAIL FROM:<a@x.test> SIZE=100 BODY=8BITMIME ENVID=id+2B1",
+    "RCPT TO:<b@y.test> NOTIFY=FAILURE",
+    "RCPT TO:<c@y.test> NOTIFY=FAILURE",
+    "DATA",
+  ]);
+  for (const expected of ["mail", "rcpt", "rcpt"]) {
+    equal(s.expecting, expected);
+    deepEqual(s.feed(OK), { commands: [], content: false, close: false });
+  }
+  ok(s.feed(r(354, "go")).content);
+  deepEqual(lines(s.feed(OK)), ["QUIT"]);
+  s.feed(r(221, "bye"));
+  ok(s.delivered);
+});
+
+Deno.test("pipelined MAIL refused: the rest of the group is read, DATA's 354 ended empty", () => {
+  const s = session({}, ["b@y.test"]);
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PIPE);
+  deepEqual(s.feed(r(451, "4.3.0 try later")).commands, []);
+  deepEqual(s.feed(r(503, "5.5.1 need MAIL")).commands, []);
+  deepEqual(lines(s.feed(r(354, "go"))), ["."]);
+  deepEqual(lines(s.feed(r(554, "no valid recipients"))), ["QUIT"]);
+  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["mail", 451]);
+  equal(s.finalReply, undefined);
+});
+
+Deno.test("pipelined: every RCPT refused fails at rcpt and DATA's refusal is not the cause", () => {
+  const s = session({}, ["b@y.test"]);
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PIPE);
+  s.feed(OK);
+  s.feed(r(550, "5.1.1 unknown"));
+  deepEqual(lines(s.feed(r(554, "5.5.1 no valid recipients"))), ["QUIT"]);
+  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["rcpt", 550]);
+});
+
+Deno.test("EHLO refused with 5xx falls back to HELO, which offers no extensions", () => {
+  const s = session();
+  s.feed(r(220, "mx"));
+  deepEqual(lines(s.feed(r(502, "5.5.2 command not recognized"))), ["HELO client.test"]);
+  deepEqual(lines(s.feed(r(250, "mx.test"))), ["MAIL FROM:<a@x.test>"]);
+  equal(s.capabilities.pipelining, false);
+  equal(s.helloReply?.code, 250);
+});
+
+Deno.test("a 4xx or 5xx at each stage fails there and QUITs", () => {
+  const paths: [string, Reply[], Reply][] = [
+    ["banner", [], r(554, "5.3.2 go away")],
+    ["ehlo", [r(220, "mx")], r(451, "4.3.2 busy")],
+    ["helo", [r(220, "mx"), r(500, "no ehlo")], r(550, "no helo either")],
+    ["mail", [r(220, "mx"), EHLO_PLAIN], r(452, "4.3.1 full")],
+    ["rcpt", [r(220, "mx"), EHLO_PLAIN, OK, r(450, "4.2.0 greylisted")], r(550, "5.1.1 unknown")],
+    ["data", [r(220, "mx"), EHLO_PLAIN, OK, OK, OK], r(554, "5.7.1 no")],
+    ["content", [r(220, "mx"), EHLO_PLAIN, OK, OK, OK, r(354, "go")], r(552, "5.3.4 too big")],
+  ];
+  for (const [stage, before, failing] of paths) {
+    const s = session();
+    for (const reply of before) s.feed(reply);
+    equal(s.expecting, stage);
+    deepEqual(lines(s.feed(failing)), ["QUIT"], stage);
+    equal(s.failure?.stage, stage);
+    equal(s.expecting, "quit");
+    equal(s.delivered, false);
+  }
+});
+
+Deno.test("421 at any stage closes without QUIT (RFC 5321 §3.8)", () => {
+  const s = session();
+  const step = s.feed(r(421, "4.3.2 shutting down"));
+  deepEqual([step.commands, step.close], [[], true]);
+  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["banner", 421]);
+  throws(() => s.feed(OK), ClientSessionError);
+});
+
+Deno.test("--quit-after stops at each step with QUIT; after data it closes", () => {
+  const run = (quitAfter: ClientSessionOptions["quitAfter"], replies: Reply[]) => {
+    const s = session({ quitAfter });
+    return replies.map((reply) => s.feed(reply)).at(-1)!;
+  };
+  deepEqual(lines(run("connect", [r(220, "mx")])), ["QUIT"]);
+  deepEqual(lines(run("banner", [r(220, "mx")])), ["QUIT"]);
+  deepEqual(lines(run("ehlo", [r(220, "mx"), EHLO_PLAIN])), ["QUIT"]);
+  deepEqual(lines(run("mail", [r(220, "mx"), EHLO_PLAIN, OK])), ["QUIT"]);
+  deepEqual(lines(run("rcpt", [r(220, "mx"), EHLO_PLAIN, OK, OK, OK])), ["QUIT"]);
+  deepEqual(lines(run("mail", [r(220, "mx"), EHLO_PIPE])), [
+    "MAIL FROM:<a@x.test> SIZE=100 BODY=8BITMIME ENVID=id+2B1",
+  ]);
+  const data = run("data", [r(220, "mx"), EHLO_PLAIN, OK, OK, OK, r(354, "go")]);
+  deepEqual([data.content, data.close], [false, true]);
+});
+
+Deno.test("SMTPUTF8 needed but not offered, or a message over SIZE: refused before MAIL", () => {
+  const utf8 = new ClientSession({
+    clientName: "c",
+    transaction: { reversePath: "ü@x.test", recipients: [{ forwardPath: "b@y" }], smtputf8: true },
+  });
+  utf8.feed(r(220, "mx"));
+  deepEqual(lines(utf8.feed(EHLO_PLAIN)), ["QUIT"]);
+  deepEqual([utf8.failure?.stage, utf8.failure?.reply], ["mail", undefined]);
+  const big = new ClientSession({
+    clientName: "c",
+    transaction: { reversePath: "a@x", recipients: [{ forwardPath: "b@y" }], size: 5000 },
+  });
+  big.feed(r(220, "mx"));
+  deepEqual(lines(big.feed(EHLO_PLAIN)), ["QUIT"]);
+  ok(big.failure?.reason.includes("SIZE 1000"));
+});
