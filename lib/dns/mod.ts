@@ -50,6 +50,16 @@ export { auditBimi, type BimiRecord } from "./bimi.ts";
 export { diagnose, type Diagnosis } from "./diagnosis.ts";
 export { auditDmarc, type DmarcPolicy } from "./dmarc.ts";
 export { auditMtaSts, type MtaStsRecord } from "./mta_sts.ts";
+export {
+  judgeMtaStsPolicy,
+  MTA_STS_MAX_AGE_LIMIT,
+  MTA_STS_SHORT_MAX_AGE,
+  type MtaStsMode,
+  type MtaStsPolicy,
+  MtaStsPolicyError,
+  mxPatternMatches,
+  parseMtaStsPolicy,
+} from "./mta_sts_policy.ts";
 export { organizationalDomain } from "./organizational_domain.ts";
 export { findPolicyRecord, type PolicyRecordResult } from "./policy_record.ts";
 export { auditSpf, SPF_LOOKUP_LIMIT, SPF_VOID_LOOKUP_LIMIT, type SpfPolicy } from "./spf_audit.ts";

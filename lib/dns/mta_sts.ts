@@ -1,6 +1,6 @@
 /**
  * MTA-STS discovery (RFC 8461 §3.1): the `_mta-sts.<domain>` TXT record, `v=STSv1; id=…`.
- * The policy file itself (https://mta-sts.<domain>/.well-known/mta-sts.txt) is not fetched.
+ * The policy file itself is parsed by mta_sts_policy.ts and fetched by lib/probe/mta_sts_fetch.ts.
  *
  * @module
  */
@@ -52,6 +52,6 @@ export async function auditMtaSts(resolver: Resolver, domain: string): Promise<M
     const reason = `${found.name}: id= must be 1 to 32 letters or digits`;
     return { record: found.record, findings: [errorFinding("mta-sts", "mta-sts-id", reason)] };
   }
-  const reason = `MTA-STS announced (id ${id}); policy file not fetched`;
+  const reason = `MTA-STS announced (id ${id})`;
   return { record: found.record, id, findings: [okFinding("mta-sts", "mta-sts", reason)] };
 }

@@ -1,6 +1,7 @@
 /**
  * Live checks of mail servers: an SMTP probe (banner, EHLO, STARTTLS, the certificate) of
- * each MX address, judged, beside its forward-confirmed reverse DNS.
+ * each MX address, judged, beside its forward-confirmed reverse DNS; and the MTA-STS policy
+ * fetched over HTTPS and judged against the MX names.
  *
  * @example
  * ```ts
@@ -17,6 +18,20 @@
  */
 
 export { type AddressCheck, checkMxRoute, type MxCheckOptions } from "./mx_check.ts";
+export {
+  HTTPS_PORT,
+  httpsGet,
+  HttpsGetError,
+  type HttpsGetOptions,
+  type HttpsResponse,
+} from "./https_get.ts";
+export {
+  fetchMtaStsPolicy,
+  MTA_STS_POLICY_LIMIT,
+  MTA_STS_POLICY_PATH,
+  type MtaStsFetchOptions,
+  type MtaStsPolicyCheck,
+} from "./mta_sts_fetch.ts";
 export { describePeerTls, type PeerTls } from "./peer_tls.ts";
 export { EXPIRY_WARNING_DAYS, judgeProbe } from "./probe_findings.ts";
 export { REPLY_BUFFER_LIMIT, ReplyReader, ReplyReadError } from "./reply_reader.ts";
