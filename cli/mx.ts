@@ -3,7 +3,12 @@ import { parsed } from "./parsed_option.ts";
 import { parseDuration, parseHostPort, parsePositiveInt } from "./values.ts";
 
 /** `postie mx`'s defaults, named once and shown in `--help`. */
-export const MX_DEFAULTS = { timeout: "5s", concurrency: "50", port: "25" } as const;
+export const MX_DEFAULTS = {
+  timeout: "5s",
+  concurrency: "50",
+  port: "25",
+  httpsPort: "443",
+} as const;
 
 /** `postie mx`: mail-routing diagnosis for a domain. */
 export function mxCommand() {
@@ -15,9 +20,10 @@ export function mxCommand() {
         "through includes), DMARC (falling back to the organisational domain), MTA-STS, TLS-RPT " +
         "and BIMI records. With --check it also connects to every MX address: banner, EHLO, " +
         "STARTTLS with the certificate's name, dates and chain, the address's PTR (FCrDNS), " +
-        "and the times taken. Each finding is ok, warning or error. Exit codes: 0 answered, 65 a " +
-        "name that is not a domain, 68 a domain that does not exist (NXDOMAIN), 75 DNS failed " +
-        "(SERVFAIL, REFUSED, timeout).",
+        "and the times taken; and, when _mta-sts announces a policy, fetches it over HTTPS and " +
+        "checks its mode and MX patterns against the real MX names. Each finding is ok, " +
+        "warning or error. Exit codes: 0 answered, 65 a name that is not a domain, 68 a domain " +
+        "that does not exist (NXDOMAIN), 75 DNS failed (SERVFAIL, REFUSED, timeout).",
     )
     .argument("[domain...]", "domains or mail addresses to diagnose (U-labels are fine)")
     .addOption(
@@ -47,8 +53,20 @@ export function mxCommand() {
         MX_DEFAULTS.concurrency,
       ),
     )
-    .option("--check", "connect to each MX address: banner, EHLO, STARTTLS, certificate, PTR")
+    .option(
+      "--check",
+      "connect to each MX address (banner, EHLO, STARTTLS, certificate, PTR) and fetch the " +
+        "MTA-STS policy",
+    )
     .addOption(parsed("--port <n>", "port --check connects to", parsePort, MX_DEFAULTS.port))
+    .addOption(
+      parsed(
+        "--https-port <n>",
+        "port --check fetches the MTA-STS policy from (for tests)",
+        parsePort,
+        MX_DEFAULTS.httpsPort,
+      ),
+    )
     .option("--json", "print each result as one JSON line (NDJSON for several domains)")
     .addHelpText(
       "after",

@@ -12,7 +12,10 @@ import {
 import {
   type AddressCheck,
   checkMxRoute,
+  fetchMtaStsPolicy,
   hostPort,
+  HTTPS_PORT,
+  type MtaStsPolicyCheck,
   type MxCheckOptions,
   replyText,
   SMTP_PORT,
@@ -29,6 +32,7 @@ export interface MxOptions {
   concurrency: number;
   check?: true;
   port: number;
+  httpsPort: number;
   json?: true;
 }
 
@@ -40,7 +44,12 @@ export async function runMx(domains: string[], options: MxOptions): Promise<numb
     timeoutMs: options.timeout,
   });
   const check = options.check
-    ? { port: options.port, timeoutMs: options.timeout, clientName: clientName() }
+    ? {
+      port: options.port,
+      httpsPort: options.httpsPort,
+      timeoutMs: options.timeout,
+      clientName: clientName(),
+    }
     : undefined;
   const diagnoseOne = (input: string) => diagnoseInput(resolver, input, check);
   try {
@@ -61,12 +70,21 @@ function clientName(): string {
   }
 }
 
+/** What --check does: the probes' options, and the port the MTA-STS policy is fetched from. */
+type CheckOptions = MxCheckOptions & { httpsPort: number };
+
 /**
- * One input line or argument, diagnosed (with each MX address checked under --check, and
- * the verdict over both), or the reason it is not a domain.
+ * One input line or argument, diagnosed (under --check with each MX address checked and the
+ * MTA-STS policy fetched, and the verdict over all), or the reason it is not a domain.
  */
 type Outcome =
-  | { input: string; diagnosis: Diagnosis; verdict?: Severity; checks?: AddressCheck[] }
+  | {
+    input: string;
+    diagnosis: Diagnosis;
+    verdict?: Severity;
+    checks?: AddressCheck[];
+    mtaStsPolicy?: MtaStsPolicyCheck;
+  }
   | { input: string; error: string };
 
 type Diagnosed = Extract<Outcome, { diagnosis: Diagnosis }>;
@@ -74,18 +92,36 @@ type Diagnosed = Extract<Outcome, { diagnosis: Diagnosis }>;
 async function diagnoseInput(
   resolver: Resolver,
   input: string,
-  check: MxCheckOptions | undefined,
+  check: CheckOptions | undefined,
 ): Promise<Outcome> {
   try {
     const diagnosis = await diagnose(resolver, toMailDomain(input));
     if (!check) return { input, diagnosis };
-    const checks = await checkMxRoute(resolver, diagnosis.route, check);
-    const verdict = worstSeverity([...diagnosis.findings, ...checks.flatMap((c) => c.findings)]);
-    return { input, diagnosis, verdict, checks };
+    const [checks, mtaStsPolicy] = await Promise.all([
+      checkMxRoute(resolver, diagnosis.route, check),
+      fetchPolicy(resolver, diagnosis, check),
+    ]);
+    const outcome = { input, diagnosis, checks, ...(mtaStsPolicy && { mtaStsPolicy }) };
+    return { ...outcome, verdict: worstSeverity(allFindings(outcome)) };
   } catch (error) {
     if (error instanceof DnsNameError) return { input, error: error.message };
     throw error;
   }
+}
+
+/** RFC 8461 §3.3: the policy is fetched when `_mta-sts` announces one. */
+function fetchPolicy(
+  resolver: Resolver,
+  diagnosis: Diagnosis,
+  check: CheckOptions,
+): Promise<MtaStsPolicyCheck | undefined> {
+  if (!diagnosis.mtaSts?.record) return Promise.resolve(undefined);
+  const route = diagnosis.route;
+  const mxNames = route.kind === "mx" ? route.hosts.map((h) => h.exchange) : [];
+  return fetchMtaStsPolicy(resolver, diagnosis.domain.ascii, mxNames, {
+    port: check.httpsPort,
+    timeoutMs: check.timeoutMs,
+  });
 }
 
 /** sysexits for one outcome: 75 DNS failed, 68 no such domain, 65 not a domain, else 0. */
@@ -236,6 +272,7 @@ class Style {
     }
     lines.push("  findings");
     for (const f of d.findings) lines.push(`    ${this.#finding(f)}`);
+    if (o.mtaStsPolicy) lines.push(...this.#policy(o.mtaStsPolicy));
     for (const check of o.checks ?? []) lines.push(...this.#check(check));
     return lines.join("\n");
   }
@@ -281,6 +318,19 @@ class Style {
     ];
   }
 
+  /** The MTA-STS policy fetched: where from, what it says, its findings. */
+  #policy(p: MtaStsPolicyCheck): string[] {
+    const from = p.address &&
+      (p.port === HTTPS_PORT ? p.address : hostPort(p.address, p.port));
+    const mx = p.policy?.mx.join(", ") || "(none)";
+    const policy = p.policy && `mode ${p.policy.mode}; mx ${mx}; max_age ${p.policy.maxAge} s`;
+    return [
+      `  policy   ${p.url}${from ? ` (${from})` : ""}`,
+      ...(policy ? [`             ${policy}`] : []),
+      ...p.findings.map((f) => `             ${this.#finding(f)}`),
+    ];
+  }
+
   badName(outcome: { input: string; error: string }): string {
     return `${this.mark("error")} ${outcome.error}`;
   }
@@ -290,8 +340,14 @@ class Style {
   }
 }
 
-function allFindings(o: Diagnosed): Finding[] {
-  return [...o.diagnosis.findings, ...(o.checks ?? []).flatMap((c) => c.findings)];
+function allFindings(
+  o: Pick<Diagnosed, "diagnosis" | "checks" | "mtaStsPolicy">,
+): Finding[] {
+  return [
+    ...o.diagnosis.findings,
+    ...(o.checks ?? []).flatMap((c) => c.findings),
+    ...(o.mtaStsPolicy?.findings ?? []),
+  ];
 }
 
 function domainText(d: Diagnosis): string {
