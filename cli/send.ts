@@ -1,32 +1,81 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { notBuilt } from "./not_built.ts";
+import { parsed } from "./parsed_option.ts";
+import { parseDuration, parseHostPort } from "./values.ts";
 
-/** `postie send`: an SMTP client for scripts and debugging (not built yet). */
-export function sendCommand(): Command {
+/** `postie send`'s defaults, named once and shown in `--help`. */
+export const SEND_DEFAULTS = { port: 25, timeout: "60s" } as const;
+
+/** The steps `--quit-after` can stop at. */
+export const QUIT_AFTER_STEPS = ["connect", "banner", "ehlo", "mail", "rcpt", "data"] as const;
+
+/** `postie send`: an SMTP client for scripts and debugging. */
+export function sendCommand() {
   return new Command("send")
-    .summary("send a message over SMTP (a swaks-class client) [not built yet]")
+    .summary("send a message over SMTP (a swaks-class client)")
     .description(
-      "Composes a MIME message (text, HTML, attachments) or sends an existing one, with TLS, " +
-        "AUTH, pipelining and a readable transcript. Not built yet: exits 69.",
+      "Sends a message to one SMTP server: a file as is (--data), or a plain-text message " +
+        "composed from --subject and --body (Date, Message-ID, From/To/Cc; non-ASCII as RFC " +
+        "2047 words and quoted-printable; Bcc recipients only in the envelope). EHLO with a " +
+        "fallback to HELO, PIPELINING when offered, SIZE, SMTPUTF8 when an address needs it. " +
+        "--server is required for now (no MX routing, STARTTLS or AUTH yet). Exit codes: 0 " +
+        "accepted for every recipient, 69 a 5xx, 75 a 4xx or a connection failure, 64 usage, " +
+        "66 input file missing, 65 bad message input.",
     )
-    .option("--server <host[:port]>", "SMTP server; default: the MX of each recipient's domain")
-    .option("--from <address>", "From: address")
-    .option("--to <address...>", "recipient (repeatable)")
-    .option("--subject <text>", "Subject: header")
-    .option("--body <text>", "text body")
-    .option("--attach <file...>", "attach a file (repeatable)")
-    .option("--data <file>", "send FILE (or - for stdin) as the whole message")
     .addOption(
-      new Option("--starttls [mode]", "use STARTTLS").choices(["require", "opportunistic"]),
+      new Option(
+        "--server <host[:port]>",
+        `SMTP server (required); port ${SEND_DEFAULTS.port} if none`,
+      )
+        .argParser((text: string) => parseHostPort(text, SEND_DEFAULTS.port))
+        .makeOptionMandatory(),
     )
-    .option("--json", "print one JSON result")
-    .option("-v, --verbose", "print the SMTP transcript")
+    .option("--from <address>", "From: mailbox (also the envelope sender)")
+    .option("--to <address...>", "To: recipient (repeatable, or a comma-separated list)")
+    .option("--cc <address...>", "Cc: recipient (repeatable)")
+    .option("--bcc <address...>", "recipient in the envelope only, never in the headers")
+    .option("--envelope-from <address>", "MAIL FROM address if not the From address ('' for <>)")
+    .option("--helo <name>", "name given in EHLO/HELO; default: this host's name")
+    .addOption(
+      new Option("--data <file>", "send FILE (or - for stdin) as the whole message, as is")
+        .conflicts(["subject", "body", "bodyFile"]),
+    )
+    .option("--subject <text>", "Subject: of the composed message")
+    .addOption(new Option("--body <text>", "text of the composed message").conflicts("bodyFile"))
+    .option("--body-file <file>", "read the composed message's text from FILE (UTF-8)")
+    .addOption(
+      new Option("--quit-after <step>", "stop after this step and QUIT (data: close after 354)")
+        .choices(QUIT_AFTER_STEPS),
+    )
+    .option("-v, --verbose", "print the SMTP transcript (-> sent, <- received)")
+    .option("--timing", "with -v: elapsed milliseconds on each transcript line")
+    .addOption(
+      parsed(
+        "--timeout <duration>",
+        "time limit of the connection attempt and of each read and write",
+        parseDuration,
+        SEND_DEFAULTS.timeout,
+      ),
+    )
+    .option("--json", "print one JSON result: server, capabilities, replies, queue id, timings")
     .addHelpText(
       "after",
       `
 Examples:
   postie send --server 127.0.0.1:1025 --from a@example.test --to b@example.test --body hi
-  postie send --server smtp.example.test:587 --starttls --data message.eml -v`,
+  postie send --server mx.example.test --from a@example.test --to b@example.test \\
+      --subject "Grüße" --body-file note.txt -v --timing
+  postie send --server 127.0.0.1:1025 --envelope-from a@example.test --to b@example.test \\
+      --data message.eml --json
+  postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v`,
     )
-    .action(() => notBuilt("send"));
+    .action(async (options, command) => {
+      if (!options.to && !options.cc && !options.bcc) command.error("give --to, --cc or --bcc");
+      if (!options.data && !options.from) command.error("give --from (or --data with a message)");
+      if (!options.from && options.envelopeFrom === undefined) {
+        command.error("give --from or --envelope-from");
+      }
+      // Loaded on use, so other subcommands (and serve's worker) do not load lib/smtp/client.
+      const { runSend } = await import("./send_run.ts");
+      Deno.exitCode = await runSend(options);
+    });
 }

@@ -114,6 +114,7 @@ export class ClientSession {
     if (stage === undefined || this.#done) {
       throw new ClientSessionError("A reply arrived after the session ended");
     }
+    if (stage === "banner") this.greeting = reply;
     // RFC 5321 §3.8: 421 means the server is closing the channel; no QUIT follows.
     if (reply.code === 421 && stage !== "quit") {
       this.#fail(stage, reply, "the server is shutting the connection (421)");
@@ -140,7 +141,6 @@ export class ClientSession {
   }
 
   #onBanner(reply: Reply): ClientStep {
-    this.greeting = reply;
     // RFC 5321 §3.1: 220 greets; 554 refuses, and the client should send QUIT.
     if (reply.code !== 220) return this.#failAndQuit("banner", reply, "the server refused");
     if (this.#stopsAt("connect") || this.#stopsAt("banner")) return this.#quit();

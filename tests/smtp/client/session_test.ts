@@ -125,7 +125,7 @@ Deno.test("421 at any stage closes without QUIT (RFC 5321 §3.8)", () => {
   const s = session();
   const step = s.feed(r(421, "4.3.2 shutting down"));
   deepEqual([step.commands, step.close], [[], true]);
-  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["banner", 421]);
+  deepEqual([s.failure?.stage, s.failure?.reply?.code, s.greeting?.code], ["banner", 421, 421]);
   throws(() => s.feed(OK), ClientSessionError);
 });
 

@@ -1,0 +1,146 @@
+import type { ClientRun, TranscriptEvent } from "../lib/smtp/client/mod.ts";
+import { ExitCode } from "../lib/sysexits.ts";
+import { formatEnhancedStatus, type Reply } from "../lib/wire/mod.ts";
+import { type Palette, palette } from "./color.ts";
+import type { SendOptions } from "./send_run.ts";
+
+/** Stages whose failure ends the transaction before any recipient is judged. */
+const BEFORE_RECIPIENTS = new Set(["banner", "ehlo", "helo", "mail"]);
+
+/** Transcript marks as swaks prints them. */
+const MARKS: Record<TranscriptEvent["direction"], string> = {
+  connect: "===",
+  send: " ->",
+  receive: "<- ",
+  content: " ->",
+  error: "***",
+};
+
+/**
+ * A transcript printer for -v: `->` for what was sent, `<-` for what was received, `===` for
+ * the connection, `***` for errors, with `[elapsed ms]` under --timing. It writes to stdout,
+ * or to stderr when --json owns stdout.
+ */
+export function transcriptPrinter(options: SendOptions): (event: TranscriptEvent) => void {
+  const stream = options.json ? Deno.stderr : Deno.stdout;
+  const colors = palette(stream);
+  const write = options.json ? console.error : console.log;
+  return (event) => {
+    const time = options.timing
+      ? colors.dim(`[${event.elapsedMs.toFixed(1).padStart(8)} ms] `)
+      : "";
+    write(`${time}${colorize(colors, event, `${MARKS[event.direction]} ${event.text}`)}`);
+  };
+}
+
+function colorize(colors: Palette, event: TranscriptEvent, text: string): string {
+  switch (event.direction) {
+    case "send":
+      return colors.cyan(text);
+    case "receive":
+      return /^[45]/.test(event.text) ? colors.red(text) : colors.green(text);
+    case "error":
+      return colors.red(text);
+    default:
+      return colors.dim(text);
+  }
+}
+
+/**
+ * The exit code of a run: 69 for a 5xx (or a message the client would not send), 75 for a
+ * 4xx or a connection failure, 0 when nothing failed. After a failure at MAIL or before, the
+ * replies that followed in a pipelined group (503 "need MAIL") do not count.
+ */
+export function sendExitCode(run: ClientRun): number {
+  const { failure, recipients } = run.session;
+  if (failure !== undefined && failure.reply === undefined) return ExitCode.Unavailable;
+  const replies = failure !== undefined && BEFORE_RECIPIENTS.has(failure.stage)
+    ? [failure.reply]
+    : [failure?.reply, ...recipients.map((r) => r.reply)];
+  const codes = replies.flatMap((reply) => reply === undefined ? [] : [reply.code]);
+  if (codes.some((code) => code >= 500)) return ExitCode.Unavailable;
+  if (codes.some((code) => code >= 400) || run.error !== undefined) return ExitCode.TempFail;
+  return ExitCode.Ok;
+}
+
+/** The queue id in a final reply's text (`queued as X`, Exim's `id=X`), if there is one. */
+export function queueIdOf(reply: Reply | undefined): string | undefined {
+  const text = reply?.lines.join(" ") ?? "";
+  return (/\bqueued as ([^\s;,]+)/i.exec(text) ?? /\bid=([^\s;,]+)/i.exec(text))?.[1];
+}
+
+/** Prints the outcome (the JSON object, or a summary line) and returns the exit code. */
+export function printReport(run: ClientRun, options: SendOptions): number {
+  const exitCode = sendExitCode(run);
+  if (options.json) {
+    console.log(JSON.stringify(sendResult(run, options, exitCode)));
+  } else {
+    printSummary(run, options, exitCode);
+  }
+  return exitCode;
+}
+
+function sendResult(run: ClientRun, options: SendOptions, exitCode: number) {
+  const s = run.session;
+  const caps = s.capabilities;
+  return {
+    server: `${options.server.hostname}:${options.server.port}`,
+    greeting: replyJson(s.greeting),
+    capabilities: s.helloReply === undefined ? null : {
+      greeting: caps.greeting,
+      size: caps.size ?? null,
+      pipelining: caps.pipelining,
+      eightBitMime: caps.eightBitMime,
+      smtputf8: caps.smtputf8,
+      chunking: caps.chunking,
+      dsn: caps.dsn,
+      starttls: caps.starttls,
+      auth: caps.auth,
+      extensions: Object.fromEntries(caps.extensions),
+    },
+    mailReply: replyJson(s.mailReply),
+    recipients: s.recipients.map((r) => ({ address: r.forwardPath, reply: replyJson(r.reply) })),
+    dataReply: replyJson(s.dataReply),
+    finalReply: replyJson(s.finalReply),
+    queueId: queueIdOf(s.finalReply) ?? null,
+    failure: s.failure === undefined
+      ? null
+      : { stage: s.failure.stage, reason: s.failure.reason, reply: replyJson(s.failure.reply) },
+    error: run.error === undefined ? null : { stage: run.error.stage, message: run.error.message },
+    timings: { ...run.timings, total: run.totalMs },
+    exitCode,
+  };
+}
+
+function replyJson(reply: Reply | undefined) {
+  if (reply === undefined) return null;
+  const enhanced = reply.enhanced === undefined ? null : formatEnhancedStatus(reply.enhanced);
+  return { code: reply.code, enhanced, text: reply.lines.join("\n") };
+}
+
+function printSummary(run: ClientRun, options: SendOptions, exitCode: number): void {
+  const s = run.session;
+  const server = `${options.server.hostname}:${options.server.port}`;
+  for (const r of s.recipients) {
+    if (r.reply && r.reply.code >= 400) {
+      console.error(`postie send: ${r.forwardPath} refused: ${replyLine(r.reply)}`);
+    }
+  }
+  if (run.error !== undefined) {
+    console.error(`postie send: ${run.error.message}`);
+  } else if (s.failure !== undefined) {
+    const reply = s.failure.reply ? `: ${replyLine(s.failure.reply)}` : "";
+    console.error(`postie send: ${server} at ${s.failure.stage}: ${s.failure.reason}${reply}`);
+  } else if (s.finalReply !== undefined && exitCode === ExitCode.Ok) {
+    console.log(`${server}: accepted: ${replyLine(s.finalReply)}`);
+  } else if (s.finalReply !== undefined) {
+    console.log(`${server}: accepted for some recipients: ${replyLine(s.finalReply)}`);
+  } else {
+    console.log(`${server}: stopped after ${options.quitAfter} as asked`);
+  }
+}
+
+function replyLine(reply: Reply): string {
+  const status = reply.enhanced ? `${formatEnhancedStatus(reply.enhanced)} ` : "";
+  return `${reply.code} ${status}${reply.lines.join(" ")}`;
+}

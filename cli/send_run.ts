@@ -1,0 +1,176 @@
+import {
+  AddressSyntaxError,
+  type Mailbox,
+  parseAddressList,
+  parseMailbox,
+  parsePath,
+} from "../lib/address/mod.ts";
+import {
+  ClientSession,
+  type MailTransaction,
+  type QuitAfter,
+  runClientSession,
+} from "../lib/smtp/client/mod.ts";
+import { ExitCode } from "../lib/sysexits.ts";
+import { composeMessage } from "./send_compose.ts";
+import { printReport, transcriptPrinter } from "./send_report.ts";
+import type { HostPort } from "./values.ts";
+
+/** `postie send`'s options, as parsed. */
+export interface SendOptions {
+  server: HostPort;
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  envelopeFrom?: string;
+  helo?: string;
+  data?: string;
+  subject?: string;
+  body?: string;
+  bodyFile?: string;
+  quitAfter?: QuitAfter;
+  verbose?: true;
+  timing?: true;
+  timeout: number;
+  json?: true;
+}
+
+/** The message to send: opened when the server is ready for it, with its size if known. */
+interface Content {
+  open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  size?: number;
+}
+
+/** A reason to stop before connecting, with its exit code. */
+class SendInputError extends Error {
+  constructor(readonly exitCode: number, message: string) {
+    super(message);
+    this.name = "SendInputError";
+  }
+}
+
+/** Sends the message as the options say and prints the outcome; returns the exit code. */
+export async function runSend(options: SendOptions): Promise<number> {
+  let transaction: MailTransaction;
+  let content: Content;
+  try {
+    const from = options.from === undefined ? undefined : mailboxes([options.from], "--from")[0];
+    const to = mailboxes(options.to ?? [], "--to");
+    const cc = mailboxes(options.cc ?? [], "--cc");
+    const bcc = mailboxes(options.bcc ?? [], "--bcc");
+    content = options.data !== undefined
+      ? await dataContent(options.data)
+      : await composedContent(options, from!, to, cc);
+    transaction = envelope(options.envelopeFrom ?? from!.address, [...to, ...cc, ...bcc]);
+    transaction.size = content.size;
+  } catch (error) {
+    if (!(error instanceof SendInputError)) throw error;
+    console.error(`postie send: ${error.message}`);
+    return error.exitCode;
+  }
+  const session = new ClientSession({
+    clientName: options.helo ?? clientName(),
+    transaction,
+    quitAfter: options.quitAfter,
+  });
+  const run = await runClientSession(session, {
+    ...options.server,
+    content: content.open,
+    timeoutMs: options.timeout,
+    onTranscript: options.verbose ? transcriptPrinter(options) : undefined,
+  });
+  return printReport(run, options);
+}
+
+/** Parses each flag value as an address list (`a@x, B <b@y>`); groups give their members. */
+function mailboxes(values: string[], flag: string): Mailbox[] {
+  try {
+    return values.flatMap((value) =>
+      flag === "--from"
+        ? [parseMailbox(value)]
+        : parseAddressList(value).flatMap((entry) => "group" in entry ? entry.members : [entry])
+    );
+  } catch (error) {
+    if (!(error instanceof AddressSyntaxError)) throw error;
+    throw new SendInputError(ExitCode.Usage, `${flag}: ${error.message}`);
+  }
+}
+
+/** The envelope: paths checked as RFC 5321 paths; SMTPUTF8 asked for when one needs it. */
+function envelope(reversePath: string, recipients: Mailbox[]): MailTransaction {
+  const path = (text: string, flag: string, allowNull: boolean) => {
+    try {
+      return parsePath(text, { smtputf8: true, allowNull });
+    } catch (error) {
+      if (!(error instanceof AddressSyntaxError)) throw error;
+      throw new SendInputError(ExitCode.Usage, `${flag}: ${error.message}`);
+    }
+  };
+  const reverse = path(reversePath.replace(/^<>$/, ""), "--envelope-from", true);
+  const forward = recipients.map((mailbox) => path(mailbox.address, "recipient", false));
+  return {
+    reversePath: reverse.text,
+    recipients: forward.map((p) => ({ forwardPath: p.text })),
+    smtputf8: [reverse, ...forward].some((p) => p.mailbox?.needsSmtputf8) || undefined,
+  };
+}
+
+/** `--data FILE|-`: the file streamed as is, its size declared (RFC 1870). */
+async function dataContent(file: string): Promise<Content> {
+  if (file === "-") return { open: () => Deno.stdin.readable };
+  let size: number;
+  try {
+    size = (await Deno.stat(file)).size;
+  } catch (error) {
+    throw new SendInputError(ExitCode.NoInput, `--data: cannot read ${file}: ${message(error)}`);
+  }
+  if (size === 0) throw new SendInputError(ExitCode.DataErr, `--data: ${file} is empty`);
+  return { open: async () => (await Deno.open(file)).readable, size };
+}
+
+/** The message composed from --subject and --body or --body-file. */
+async function composedContent(
+  options: SendOptions,
+  from: Mailbox,
+  to: Mailbox[],
+  cc: Mailbox[],
+): Promise<Content> {
+  const body = options.bodyFile === undefined
+    ? options.body ?? ""
+    : await readBody(options.bodyFile);
+  const message = composeMessage({ from, to, cc, subject: options.subject, body });
+  return { open: () => ReadableStream.from([message]), size: message.length };
+}
+
+async function readBody(file: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = file === "-"
+      ? await new Response(Deno.stdin.readable).bytes()
+      : await Deno.readFile(file);
+  } catch (error) {
+    throw new SendInputError(
+      ExitCode.NoInput,
+      `--body-file: cannot read ${file}: ${message(error)}`,
+    );
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new SendInputError(ExitCode.DataErr, `--body-file: ${file} is not UTF-8 text`);
+  }
+}
+
+/** The name postie gives in EHLO: this machine's. */
+function clientName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "localhost";
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,167 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { LineReader, readerSource } from "../../lib/wire/mod.ts";
+
+const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const decoder = new TextDecoder();
+
+async function postie(args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "send", ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Replies by command verb: a reply text (CRLF between lines) or a function of the line. */
+type Script = Record<string, string | ((line: string) => string | undefined)>;
+
+/**
+ * A one-connection SMTP server answering each command verb with a scripted reply (default:
+ * 250; 354 to DATA; 221 to QUIT, then it hangs up). It records the command lines it got.
+ */
+function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const commands: string[] = [];
+  const served = (async () => {
+    const conn = await listener.accept();
+    listener.close();
+    const reader = new LineReader(readerSource(conn), { maxLineLength: 1000 });
+    const say = (text: string) => conn.write(new TextEncoder().encode(`${text}\r\n`));
+    await say(greeting);
+    if (greeting.startsWith("421")) return conn.close();
+    for (let line = await reader.readLine(); line !== null; line = await reader.readLine()) {
+      const text = decoder.decode(line.bytes);
+      commands.push(text);
+      const verb = text.split(" ")[0].toUpperCase();
+      const scripted = script[verb];
+      const answer = (typeof scripted === "function" ? scripted(text) : scripted) ??
+        { DATA: "354 go ahead", QUIT: "221 bye" }[verb] ?? "250 ok";
+      if (verb === "DATA" && answer.startsWith("354")) {
+        await say(answer);
+        while (decoder.decode((await reader.readLine())?.bytes) !== ".");
+        await say("250 2.0.0 Ok: queued as Q123");
+        continue;
+      }
+      await say(answer);
+      if (verb === "QUIT") break;
+    }
+    conn.close();
+  })();
+  return { port: (listener.addr as Deno.NetAddr).port, commands, served };
+}
+
+const ENVELOPE = ["--from", "a@x.test", "--to", "b@y.test", "--body", "hi"];
+
+Deno.test("usage errors exit 64: no --server, no recipient, --data with --subject", async () => {
+  const noServer = await postie(ENVELOPE);
+  equal(noServer.code, 64);
+  match(noServer.stderr, /--server/);
+  equal((await postie(["--server", ":1", "--from", "a@x.test", "--body", "x"])).code, 64);
+  const both = await postie([
+    "--server",
+    ":1",
+    ...ENVELOPE.slice(0, 4),
+    "--data",
+    "m",
+    "--subject",
+    "s",
+  ]);
+  equal(both.code, 64);
+  equal(
+    (await postie(["--server", ":1", "--from", "not an address", "--to", "b@y.test"])).code,
+    64,
+  );
+});
+
+Deno.test("--help says --server is required and shows examples", async () => {
+  const { code, stdout } = await postie(["--help"]);
+  equal(code, 0);
+  match(stdout, /--server <host\[:port\]>\s+SMTP server \(required\)/);
+  ok(!/--starttls|--attach|--auth/.test(stdout), "no flag of what is not built");
+});
+
+Deno.test("a missing --data file exits 66, an empty one 65, a non-UTF-8 --body-file 65", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/empty.eml`, new Uint8Array());
+    await Deno.writeFile(`${dir}/latin1.txt`, Uint8Array.of(0x63, 0x61, 0x66, 0xe9));
+    const base = ["--server", ":1", "--envelope-from", "a@x.test", "--to", "b@y.test"];
+    equal((await postie([...base, "--data", `${dir}/missing.eml`])).code, 66);
+    equal((await postie([...base, "--data", `${dir}/empty.eml`])).code, 65);
+    equal(
+      (await postie([...base, "--from", "a@x.test", "--body-file", `${dir}/latin1.txt`])).code,
+      65,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a refused connection exits 75 with the reason", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  const { code, stderr } = await postie(["--server", `127.0.0.1:${port}`, ...ENVELOPE]);
+  equal(code, 75);
+  match(stderr, /cannot connect to 127\.0\.0\.1:\d+/);
+});
+
+Deno.test("421 at the greeting exits 75 without QUIT", async () => {
+  const server = scriptedServer({}, "421 4.3.2 fake.test closing");
+  const { code, stdout } = await postie(["--server", `:${server.port}`, ...ENVELOPE, "--json"]);
+  await server.served;
+  equal(code, 75);
+  const result = JSON.parse(stdout);
+  deepEqual([result.failure.stage, result.greeting.code, result.exitCode], ["banner", 421, 75]);
+  deepEqual(server.commands, []);
+});
+
+Deno.test("550 to one RCPT exits 69; the other recipient's reply and the queue id are kept", async () => {
+  const server = scriptedServer({
+    EHLO: "250-fake.test\r\n250-PIPELINING\r\n250 SIZE 10000",
+    RCPT: (line) => line.includes("bad@") ? "550 5.1.1 no such user" : undefined,
+  });
+  const args = ["--server", `127.0.0.1:${server.port}`, ...ENVELOPE, "--to", "bad@y.test"];
+  const { code, stdout } = await postie([...args, "--json"]);
+  await server.served;
+  equal(code, 69);
+  const result = JSON.parse(stdout);
+  deepEqual(
+    result.recipients.map((
+      r: { address: string; reply: { code: number } },
+    ) => [r.address, r.reply.code]),
+    [["b@y.test", 250], ["bad@y.test", 550]],
+  );
+  deepEqual([result.finalReply.code, result.queueId, result.capabilities.size], [
+    250,
+    "Q123",
+    10000,
+  ]);
+  equal(result.recipients[1].reply.enhanced, "5.1.1");
+  ok(result.timings.connect >= 0 && result.timings.total >= result.timings.connect);
+  match(server.commands[1], /^MAIL FROM:<a@x\.test> SIZE=\d+$/);
+});
+
+Deno.test("-v prints a swaks-like transcript; EHLO refused falls back to HELO; --quit-after", async () => {
+  const server = scriptedServer({ EHLO: "502 5.5.2 no EHLO here" });
+  const args = ["--server", `:${server.port}`, ...ENVELOPE, "--helo", "me.test", "-v", "--timing"];
+  const { code, stdout } = await postie([...args, "--quit-after", "rcpt"]);
+  await server.served;
+  equal(code, 0);
+  deepEqual(server.commands, [
+    "EHLO me.test",
+    "HELO me.test",
+    "MAIL FROM:<a@x.test>",
+    "RCPT TO:<b@y.test>",
+    "QUIT",
+  ]);
+  match(stdout, /^\[ +\d+\.\d ms\] === connected to 127\.0\.0\.1:\d+$/m);
+  match(stdout, /\] <- {2}220 fake\.test ESMTP$/m);
+  match(stdout, /\] {2}-> HELO me\.test$/m);
+  match(stdout, /stopped after rcpt as asked/);
+});
