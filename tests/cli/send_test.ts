@@ -1,15 +1,27 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import fc from "fast-check";
+import { decodeEncodedWords, QuotedPrintableDecoder } from "../../lib/message/mod.ts";
 import { LineReader, readerSource } from "../../lib/wire/mod.ts";
+import { encodeWords } from "../../cli/send_encoded_word.ts";
+import { encodeQuotedPrintable } from "../../cli/send_quoted_printable.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
-async function postie(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
+async function postie(args: string[], stdin?: Uint8Array) {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "send", ...args],
     env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(stdin);
+    await writer.close();
+  }
+  const output = await child.output();
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
@@ -27,6 +39,7 @@ type Script = Record<string, string | ((line: string) => string | undefined)>;
 function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const commands: string[] = [];
+  const content: string[] = [];
   const served = (async () => {
     const conn = await listener.accept();
     listener.close();
@@ -43,16 +56,20 @@ function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
         { DATA: "354 go ahead", QUIT: "221 bye" }[verb] ?? "250 ok";
       if (verb === "DATA" && answer.startsWith("354")) {
         await say(answer);
-        while (decoder.decode((await reader.readLine())?.bytes) !== ".");
+        for (let data = await reader.readLine(); data !== null; data = await reader.readLine()) {
+          const text = decoder.decode(data.bytes);
+          if (text === ".") break;
+          content.push(text);
+        }
         await say("250 2.0.0 Ok: queued as Q123");
         continue;
       }
-      await say(answer);
-      if (verb === "QUIT") break;
+      if (answer !== "") await say(answer);
+      if (verb === "QUIT" || answer === "") break; // "" hangs up without a reply
     }
     conn.close();
   })();
-  return { port: (listener.addr as Deno.NetAddr).port, commands, served };
+  return { port: (listener.addr as Deno.NetAddr).port, commands, content, served };
 }
 
 const ENVELOPE = ["--from", "a@x.test", "--to", "b@y.test", "--body", "hi"];
@@ -165,3 +182,59 @@ Deno.test("-v prints a swaks-like transcript; EHLO refused falls back to HELO; -
   match(stdout, /\] {2}-> HELO me\.test$/m);
   match(stdout, /stopped after rcpt as asked/);
 });
+
+Deno.test("--data - streams stdin, dot-stuffed on the wire", async () => {
+  const server = scriptedServer({});
+  const message = new TextEncoder().encode("Subject: s\n\n.dot\nend\n");
+  const args = ["--server", `:${server.port}`, "--envelope-from", "", "--to", "b@y.test"];
+  const { code, stderr } = await postie([...args, "--data", "-"], message);
+  await server.served;
+  equal(code, 0, stderr);
+  equal(server.commands[1], "MAIL FROM:<>");
+  deepEqual(server.content, ["Subject: s", "", "..dot", "end"]);
+});
+
+Deno.test("a server that hangs up mid-session exits 75; one that stalls, 75 after --timeout", async () => {
+  const hangUp = scriptedServer({ MAIL: "" });
+  const closed = await postie(["--server", `:${hangUp.port}`, ...ENVELOPE]);
+  await hangUp.served;
+  equal(closed.code, 75);
+  match(closed.stderr, /closed the connection \(waiting: mail\)/);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const port = (listener.addr as Deno.NetAddr).port;
+  const stalled = await postie(["--server", `:${port}`, ...ENVELOPE, "--timeout", "300ms"]);
+  (await accepted).close();
+  listener.close();
+  equal(stalled.code, 75);
+  match(stalled.stderr, /no progress in 300 ms/);
+});
+
+Deno.test("quoted-printable: decodes back, lines within 76 characters (RFC 2045 §6.7)", () => {
+  fc.assert(fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 300 })), (lines) => {
+    const clean = lines.map((line) => line.replace(/[\r\n]/g, ""));
+    const encoded = encodeQuotedPrintable(clean);
+    ok(encoded.split("\r\n").every((line) => line.length <= 76 && !/[ \t]$/.test(line)));
+    const decoder = new QuotedPrintableDecoder();
+    const bytes = concat([decoder.decode(new TextEncoder().encode(encoded)), decoder.end()]);
+    equal(new TextDecoder().decode(bytes), clean.join("\r\n"));
+  }));
+});
+
+Deno.test("encoded-words: decode back, each within 75 characters (RFC 2047 §2)", () => {
+  fc.assert(fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), (text) => {
+    const encoded = encodeWords(text);
+    ok(encoded.split("\r\n ").every((word) => word.length <= 75));
+    equal(decodeEncodedWords(encoded.replaceAll("\r\n", "")), text);
+  }));
+});
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
