@@ -1,0 +1,56 @@
+/**
+ * Authentication-Results header fields (RFC 8601): who checked the message (authserv-id) and
+ * what each method (spf, dkim, dmarc, arc…) concluded.
+ *
+ * @module
+ */
+
+/** One method's result: `spf=pass smtp.mailfrom=example.com`. */
+export interface AuthVerdict {
+  /** The method, lower case: spf, dkim, dmarc, arc, auth, iprev… */
+  method: string;
+  /** The result, lower case: pass, fail, softfail, neutral, none, temperror, permerror… */
+  result: string;
+  /** The properties after it (`header.d=example.com`), as written. */
+  properties: string;
+}
+
+/** One Authentication-Results field. */
+export interface AuthenticationResults {
+  /** RFC 8601 §2.5: the authserv-id, the host that says it did the checks. */
+  authservId: string;
+  /** The results, in order. */
+  verdicts: AuthVerdict[];
+}
+
+/**
+ * Parses an Authentication-Results value; never throws (a value without an authserv-id gives
+ * an empty `authservId`).
+ *
+ * @example
+ * ```ts
+ * const results = parseAuthenticationResults("mx.example; spf=pass smtp.mailfrom=a.example");
+ * results.verdicts[0].result; // "pass"
+ * ```
+ */
+export function parseAuthenticationResults(value: string): AuthenticationResults {
+  // RFC 8601 §2.2: authres-header = authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
+  const text = value.replace(/\([^()]*\)/g, " ");
+  const [head, ...rest] = text.split(";");
+  // Exchange Online writes no authserv-id: then the first part is already a result.
+  const missingId = /^\s*[\w.-]+\s*=/.test(head);
+  const authservId = missingId ? "" : head.trim().split(/\s+/)[0] ?? "";
+  const resinfos = missingId ? [head, ...rest] : rest;
+  const verdicts: AuthVerdict[] = [];
+  for (const resinfo of resinfos) {
+    // RFC 8601 §2.2: resinfo = [CFWS] ";" methodspec [ CFWS reasonspec ] [ 1*( CFWS propspec ) ]
+    const match = /^\s*([\w.-]+)(?:\/\d+)?\s*=\s*([\w-]+)\s*(.*)$/s.exec(resinfo);
+    if (!match || match[1].toLowerCase() === "none") continue;
+    verdicts.push({
+      method: match[1].toLowerCase(),
+      result: match[2].toLowerCase(),
+      properties: match[3].replace(/\s+/g, " ").trim(),
+    });
+  }
+  return { authservId, verdicts };
+}

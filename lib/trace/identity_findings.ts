@@ -1,0 +1,62 @@
+/**
+ * Checks of who the message says it is from: Message-ID, and whether the From domain aligns
+ * with the Return-Path and DKIM signing domains (RFC 7489 §3.1, relaxed mode).
+ *
+ * @module
+ */
+
+import { organizationalDomain } from "../dns/organizational_domain.ts";
+import { findField, type HeaderField } from "../message/header.ts";
+import type { TraceContext, TraceFinding } from "./finding.ts";
+
+/** RFC 5322 §3.6.4: every message SHOULD have a Message-ID field. */
+export function checkMessageId({ fields }: TraceContext): TraceFinding[] {
+  if (findField(fields, "Message-ID")) return [];
+  return [{ severity: "warning", code: "no-message-id", message: "no Message-ID field" }];
+}
+
+/**
+ * RFC 7489 §3.1 relaxed alignment: the From domain and the Return-Path (SPF) and DKIM d=
+ * domains should share an organisational domain.
+ */
+export function checkAlignment({ fields }: TraceContext): TraceFinding[] {
+  const from = addressDomain(findField(fields, "From")?.unfolded);
+  if (from === undefined) return [];
+  const findings: TraceFinding[] = [];
+  const returnPath = addressDomain(findField(fields, "Return-Path")?.unfolded);
+  if (returnPath !== undefined && !aligned(from, returnPath)) {
+    findings.push({
+      severity: "info",
+      code: "return-path-misaligned",
+      message: `From domain ${from} does not align with Return-Path domain ${returnPath}`,
+    });
+  }
+  const signers = dkimDomains(fields);
+  if (signers.length > 0 && !signers.some((domain) => aligned(from, domain))) {
+    findings.push({
+      severity: "info",
+      code: "dkim-misaligned",
+      message: `From domain ${from} does not align with DKIM d=${signers.join(", d=")}`,
+    });
+  }
+  return findings;
+}
+
+/** The domain of the (last) address in a field value, lower case. */
+function addressDomain(value: string | undefined): string | undefined {
+  const match = value === undefined ? null : /@([^\s<>@;,"()]+)>?[^@]*$/.exec(value);
+  return match?.[1].toLowerCase().replace(/\.$/, "");
+}
+
+/** RFC 6376 §3.5: the d= tag of each DKIM-Signature field. */
+function dkimDomains(fields: readonly HeaderField[]): string[] {
+  return fields.filter((field) => field.name.toLowerCase() === "dkim-signature")
+    .flatMap((field) => {
+      const match = /(?:^|;)\s*d\s*=\s*([^;\s]+)/.exec(field.unfolded);
+      return match ? [match[1].toLowerCase()] : [];
+    });
+}
+
+function aligned(a: string, b: string): boolean {
+  return organizationalDomain(a) === organizationalDomain(b);
+}

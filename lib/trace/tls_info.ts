@@ -1,0 +1,65 @@
+/**
+ * TLS details of a hop, read from the ways MTAs write them into Received fields.
+ *
+ * @module
+ */
+
+import type { TlsInfo } from "./received.ts";
+import type { ReceivedToken } from "./received_tokens.ts";
+
+// Postfix: "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ...)".
+const POSTFIX = /\busing\s+((?:TLS|SSL)v?[\d._]*)\s+with\s+cipher\s+([\w-]+)/i;
+// Sendmail, Gmail, Microsoft: "(version=TLS1_2, cipher=TLS_ECDHE_RSA_..." / "version=TLSv1.3".
+const VERSION_TAG = /\bversion=((?:TLS|SSL)v?[\d._]*)/i;
+const CIPHER_TAG = /\bcipher=([\w-]+)/i;
+// Exim: "(TLS1.3)" or, before 4.92, "(TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256)".
+const EXIM = /^((?:TLS|SSL)v?[\d.]*)(?::([\w-]+)(?::\d+)?)?$/i;
+// Gmail writes "(Google Transport Security)" when it used TLS and nothing else.
+const TLS_PRESENT = /^(?:Google Transport Security|TLS)$/i;
+// RFC 3848 §2 and RFC 8314: a protocol name ending in S says TLS was used (ESMTPS, ESMTPSA…).
+const TLS_PROTOCOL = /^(?:E?SMTPS|ESMTPSA|UTF8SMTPSA?|LMTPSA?|HTTPS|IMAPS|POP3S)$/i;
+
+/** `TLSv1.3` for `TLS1_3`, `TLS1.3` and `TLSv1.3`; other text as written. */
+export function normalizeTlsVersion(version: string): string {
+  const match = /^(TLS|SSL)v?(\d)(?:[._](\d))?$/i.exec(version);
+  if (!match) return version;
+  return `${match[1].toUpperCase()}v${match[2]}${match[3] === undefined ? "" : `.${match[3]}`}`;
+}
+
+/**
+ * What a Received field says about TLS: from its comments, an Exim/Haraka `tls CIPHER` word
+ * pair, or a protocol name that implies TLS; `undefined` when it says nothing.
+ *
+ * @example
+ * ```ts
+ * readTls([{ kind: "comment", text: "version=TLS1_2 cipher=AES256" }], undefined);
+ * // { version: "TLSv1.2", cipher: "AES256" }
+ * ```
+ */
+export function readTls(
+  tokens: ReceivedToken[],
+  protocol: string | undefined,
+): TlsInfo | undefined {
+  let found: TlsInfo | undefined;
+  const add = (version?: string, cipher?: string) => {
+    found ??= {};
+    if (version && !found.version) found.version = normalizeTlsVersion(version);
+    if (cipher && !found.cipher) found.cipher = cipher;
+  };
+  tokens.forEach((token, i) => {
+    if (token.kind === "word") {
+      const next = tokens[i + 1];
+      if (token.text.toLowerCase() === "tls" && next?.kind === "word") add(undefined, next.text);
+      return;
+    }
+    const postfix = POSTFIX.exec(token.text);
+    const exim = EXIM.exec(token.text);
+    if (postfix) add(postfix[1], postfix[2]);
+    else if (VERSION_TAG.test(token.text) || CIPHER_TAG.test(token.text)) {
+      add(VERSION_TAG.exec(token.text)?.[1], CIPHER_TAG.exec(token.text)?.[1]);
+    } else if (exim) add(exim[1].length > 3 ? exim[1] : undefined, exim[2]);
+    else if (TLS_PRESENT.test(token.text)) add();
+  });
+  if (protocol !== undefined && TLS_PROTOCOL.test(protocol)) add();
+  return found;
+}

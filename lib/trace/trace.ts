@@ -1,0 +1,109 @@
+/**
+ * A trace of one message: its header fields read, Received fields parsed into hops, the
+ * checks run, and a one-line verdict.
+ *
+ * @module
+ */
+
+import { parseDate } from "../message/date_parser.ts";
+import { findField } from "../message/header.ts";
+import { checkAuthenticationResults } from "./auth_findings.ts";
+import { checkDate } from "./date_findings.ts";
+import { formatDuration } from "./duration.ts";
+import type { Check, TraceContext, TraceFinding } from "./finding.ts";
+import { readHeaderFields } from "./header_block.ts";
+import { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts";
+import { checkChain, checkDelays, checkReservedAddresses, checkTls } from "./hop_findings.ts";
+import { checkAlignment, checkMessageId } from "./identity_findings.ts";
+import { parseReceived } from "./received_parser.ts";
+import { firstTrustedHop, type TrustZone, trustZone } from "./trust.ts";
+
+/** Every check a trace runs, in the order its findings are listed. */
+const CHECKS: Check[] = [
+  checkChain,
+  checkReservedAddresses,
+  checkTls,
+  checkDelays,
+  checkDate,
+  checkMessageId,
+  checkAlignment,
+  checkAuthenticationResults,
+];
+
+/** Options of {@link traceMessage}. */
+export interface TraceOptions {
+  /** Host or domain names of the recipient's own infrastructure (`--trusted-by`). */
+  trustedBy?: readonly string[];
+  /** The current time, for "Date in the future"; defaults to now. */
+  now?: Date;
+}
+
+/** What a trace found. */
+export interface Trace {
+  /** How many header fields were read; 0 means the input had no header. */
+  fieldCount: number;
+  /** The hops in travel order. */
+  hops: Hop[];
+  /** The Date field as an instant. */
+  date?: Date;
+  /** Seconds from the Date field (or the first hop) to the last hop. */
+  totalSeconds?: number;
+  /** The trusted hosts, given or guessed. */
+  zone: TrustZone;
+  /** The findings, most severe first. */
+  findings: TraceFinding[];
+  /** Header lines that were no field. */
+  warnings: string[];
+  /** One line summing it up. */
+  verdict: string;
+}
+
+const RANK = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Traces a message or its header alone (CRLF or LF, with or without the blank line).
+ * Never throws on any input.
+ *
+ * @example
+ * ```ts
+ * const header = "Received: from a.example (a.example [203.0.113.9]) by mx.example.org " +
+ *   "with ESMTPS id 1; Tue, 24 Nov 2026 04:47:22 +0000\nDate: Tue, 24 Nov 2026 04:47:20 +0000\n";
+ * const trace = traceMessage(new TextEncoder().encode(header));
+ * trace.hops[0].delaySeconds; // 2
+ * ```
+ */
+export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Trace {
+  const warnings: string[] = [];
+  const fields = readHeaderFields(bytes, warnings);
+  const placed: PlacedReceived[] = fields.flatMap((field, fieldIndex) =>
+    field.name.toLowerCase() === "received"
+      ? [{ received: parseReceived(field.unfolded), fieldIndex }]
+      : []
+  );
+  const travel = placed.map((entry) => entry.received).toReversed();
+  const zone = trustZone(travel, options.trustedBy ?? []);
+  const dateField = findField(fields, "Date");
+  const date = dateField === undefined ? undefined : parseDate(dateField.unfolded);
+  const hops = buildHops(placed, date, firstTrustedHop(travel, zone));
+  const context: TraceContext = { hops, fields, date, zone, now: options.now ?? new Date() };
+  const findings = CHECKS.flatMap((check) => check(context))
+    .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const total = totalSeconds(hops, date);
+  const trace = { fieldCount: fields.length, hops, date, totalSeconds: total, zone, findings };
+  return { ...trace, warnings, verdict: verdictOf(hops, total, findings) };
+}
+
+/** "3 hops in 2m 05s; 1 warning", or "suspicious: …" when there is an error. */
+function verdictOf(hops: Hop[], total: number | undefined, findings: TraceFinding[]): string {
+  const count = (severity: string) => findings.filter((f) => f.severity === severity).length;
+  const [errors, warnings] = [count("error"), count("warning")];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const travel = `${plural(hops.length, "hop")}${
+    total === undefined ? "" : ` in ${formatDuration(total)}`
+  }`;
+  if (errors > 0) {
+    return `suspicious: ${travel}; ${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  }
+  if (warnings > 0) return `${travel}; ${plural(warnings, "warning")} to look at`;
+  return `${travel}; nothing unusual`;
+}
