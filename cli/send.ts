@@ -1,9 +1,9 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
-import { parseDuration, parseHostPort } from "./values.ts";
+import { parseDuration, parseHostPort, parsePositiveInt } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
-export const SEND_DEFAULTS = { port: 25, timeout: "60s" } as const;
+export const SEND_DEFAULTS = { port: "25", timeout: "60s" } as const;
 
 /** The steps `--quit-after` can stop at. */
 export const QUIT_AFTER_STEPS = ["connect", "banner", "ehlo", "mail", "rcpt", "data"] as const;
@@ -13,21 +13,26 @@ export function sendCommand() {
   return new Command("send")
     .summary("send a message over SMTP (a swaks-class client)")
     .description(
-      "Sends a message to one SMTP server: a file as is (--data), or a plain-text message " +
+      "Sends a message over SMTP: a file as is (--data), or a plain-text message " +
         "composed from --subject and --body (Date, Message-ID, From/To/Cc; non-ASCII as RFC " +
         "2047 words and quoted-printable; Bcc recipients only in the envelope). EHLO with a " +
         "fallback to HELO, PIPELINING when offered, SIZE, SMTPUTF8 when an address needs it. " +
-        "--server is required for now (no MX routing, STARTTLS or AUTH yet). Exit codes: 0 " +
-        "accepted for every recipient, 69 a 5xx, 75 a 4xx or a connection failure, 64 usage, " +
-        "66 input file missing, 65 bad message input.",
+        "Without --server, each recipient domain's MX hosts are tried in preference order " +
+        "(RFC 5321 §5.1), one session per domain. No STARTTLS or AUTH yet. Exit codes: 0 " +
+        "accepted for every recipient, 69 a 5xx or a null MX, 75 a 4xx, a connection or DNS " +
+        "failure, 68 a domain that does not exist, 64 usage, 66 input file missing, 65 bad " +
+        "message input.",
     )
     .addOption(
       new Option(
         "--server <host[:port]>",
-        `SMTP server (required); port ${SEND_DEFAULTS.port} if none`,
-      )
-        .argParser((text: string) => parseHostPort(text, SEND_DEFAULTS.port))
-        .makeOptionMandatory(),
+        `SMTP server (port ${SEND_DEFAULTS.port} if none); default: each recipient domain's MX`,
+      ).argParser((text: string) => parseHostPort(text, Number(SEND_DEFAULTS.port))),
+    )
+    .addOption(parsed("--port <n>", "port of the MX hosts", parsePort, SEND_DEFAULTS.port))
+    .addOption(
+      new Option("--resolver <ip[:port]>", "DNS server for MX lookups; default: the system's")
+        .argParser((text: string) => parseHostPort(text, 53)),
     )
     .option("--from <address>", "From: mailbox (also the envelope sender)")
     .option("--to <address...>", "To: recipient (repeatable, or a comma-separated list)")
@@ -66,7 +71,8 @@ Examples:
       --subject "Grüße" --body-file note.txt -v --timing
   postie send --server 127.0.0.1:1025 --envelope-from a@example.test --to b@example.test \\
       --data message.eml --json
-  postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v`,
+  postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v
+  postie send --from a@example.test --to b@example.com --to c@example.org --body hi --json`,
     )
     .action(async (options, command) => {
       if (!options.to && !options.cc && !options.bcc) command.error("give --to, --cc or --bcc");
@@ -78,4 +84,10 @@ Examples:
       const { runSend } = await import("./send_run.ts");
       Deno.exitCode = await runSend(options);
     });
+}
+
+function parsePort(text: string): number {
+  const port = parsePositiveInt(text);
+  if (port > 65535) throw new InvalidArgumentError(`expected a port up to 65535, got "${text}"`);
+  return port;
 }

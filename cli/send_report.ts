@@ -70,21 +70,22 @@ export function queueIdOf(reply: Reply | undefined): string | undefined {
 }
 
 /** Prints the outcome (the JSON object, or a summary line) and returns the exit code. */
-export function printReport(run: ClientRun, options: SendOptions): number {
+export function printReport(run: ClientRun, server: string, options: SendOptions): number {
   const exitCode = sendExitCode(run);
   if (options.json) {
-    console.log(JSON.stringify(sendResult(run, options, exitCode)));
+    console.log(JSON.stringify({ ...sendResult(run, server), exitCode }));
   } else {
-    printSummary(run, options, exitCode);
+    printSummary(run, server, options.quitAfter);
   }
   return exitCode;
 }
 
-function sendResult(run: ClientRun, options: SendOptions, exitCode: number) {
+/** The JSON of one run: the server, its capabilities and every reply, the queue id, timings. */
+export function sendResult(run: ClientRun, server: string) {
   const s = run.session;
   const caps = s.capabilities;
   return {
-    server: `${options.server.hostname}:${options.server.port}`,
+    server,
     greeting: replyJson(s.greeting),
     capabilities: s.helloReply === undefined ? null : {
       greeting: caps.greeting,
@@ -108,7 +109,6 @@ function sendResult(run: ClientRun, options: SendOptions, exitCode: number) {
       : { stage: s.failure.stage, reason: s.failure.reason, reply: replyJson(s.failure.reply) },
     error: run.error === undefined ? null : { stage: run.error.stage, message: run.error.message },
     timings: { ...run.timings, total: run.totalMs },
-    exitCode,
   };
 }
 
@@ -118,9 +118,10 @@ function replyJson(reply: Reply | undefined) {
   return { code: reply.code, enhanced, text: reply.lines.join("\n") };
 }
 
-function printSummary(run: ClientRun, options: SendOptions, exitCode: number): void {
+/** One line on how the run went (stdout when accepted, stderr with each refusal otherwise). */
+export function printSummary(run: ClientRun, server: string, quitAfter?: string): void {
   const s = run.session;
-  const server = `${options.server.hostname}:${options.server.port}`;
+  const exitCode = sendExitCode(run);
   for (const r of s.recipients) {
     if (r.reply && r.reply.code >= 400) {
       console.error(`postie send: ${r.forwardPath} refused: ${replyLine(r.reply)}`);
@@ -136,7 +137,7 @@ function printSummary(run: ClientRun, options: SendOptions, exitCode: number): v
   } else if (s.finalReply !== undefined) {
     console.log(`${server}: accepted for some recipients: ${replyLine(s.finalReply)}`);
   } else {
-    console.log(`${server}: stopped after ${options.quitAfter} as asked`);
+    console.log(`${server}: stopped after ${quitAfter} as asked`);
   }
 }
 

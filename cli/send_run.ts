@@ -18,7 +18,9 @@ import type { HostPort } from "./values.ts";
 
 /** `postie send`'s options, as parsed. */
 export interface SendOptions {
-  server: HostPort;
+  server?: HostPort;
+  port: number;
+  resolver?: HostPort;
   from?: string;
   to?: string[];
   cc?: string[];
@@ -53,6 +55,7 @@ class SendInputError extends Error {
 /** Sends the message as the options say and prints the outcome; returns the exit code. */
 export async function runSend(options: SendOptions): Promise<number> {
   let transaction: MailTransaction;
+  let domains: string[];
   let content: Content;
   try {
     const from = options.from === undefined ? undefined : mailboxes([options.from], "--from")[0];
@@ -62,25 +65,41 @@ export async function runSend(options: SendOptions): Promise<number> {
     content = options.data !== undefined
       ? await dataContent(options.data)
       : await composedContent(options, from!, to, cc);
-    transaction = envelope(options.envelopeFrom ?? from!.address, [...to, ...cc, ...bcc]);
+    ({ transaction, domains } = envelope(options.envelopeFrom ?? from!.address, [
+      ...to,
+      ...cc,
+      ...bcc,
+    ]));
     transaction.size = content.size;
+    if (!options.server && options.data === "-" && new Set(domains).size > 1) {
+      throw new SendInputError(
+        ExitCode.Usage,
+        "--data - (stdin) is read once: recipients in several domains need --server or a file",
+      );
+    }
   } catch (error) {
     if (!(error instanceof SendInputError)) throw error;
     console.error(`postie send: ${error.message}`);
     return error.exitCode;
   }
-  const session = new ClientSession({
-    clientName: options.helo ?? clientName(),
-    transaction,
-    quitAfter: options.quitAfter,
-  });
-  const run = await runClientSession(session, {
-    ...options.server,
+  const name = options.helo ?? clientName();
+  const connection = {
     content: content.open,
     timeoutMs: options.timeout,
     onTranscript: options.verbose ? transcriptPrinter(options) : undefined,
+  };
+  if (options.server === undefined) {
+    // Loaded on use: only MX routing needs lib/dns.
+    const { sendByMx } = await import("./send_route.ts");
+    return await sendByMx(transaction, domains, options, connection, name);
+  }
+  const session = new ClientSession({
+    clientName: name,
+    transaction,
+    quitAfter: options.quitAfter,
   });
-  return printReport(run, options);
+  const run = await runClientSession(session, { ...options.server, ...connection });
+  return printReport(run, `${options.server.hostname}:${options.server.port}`, options);
 }
 
 /** Parses each flag value as an address list (`a@x, B <b@y>`); groups give their members. */
@@ -97,8 +116,14 @@ function mailboxes(values: string[], flag: string): Mailbox[] {
   }
 }
 
-/** The envelope: paths checked as RFC 5321 paths; SMTPUTF8 asked for when one needs it. */
-function envelope(reversePath: string, recipients: Mailbox[]): MailTransaction {
+/**
+ * The envelope: paths checked as RFC 5321 paths; SMTPUTF8 asked for when one needs it. With it,
+ * each recipient's domain in A-labels (the literal for an address literal), for MX routing.
+ */
+function envelope(
+  reversePath: string,
+  recipients: Mailbox[],
+): { transaction: MailTransaction; domains: string[] } {
   const path = (text: string, flag: string, allowNull: boolean) => {
     try {
       return parsePath(text, { smtputf8: true, allowNull });
@@ -109,11 +134,12 @@ function envelope(reversePath: string, recipients: Mailbox[]): MailTransaction {
   };
   const reverse = path(reversePath.replace(/^<>$/, ""), "--envelope-from", true);
   const forward = recipients.map((mailbox) => path(mailbox.address, "recipient", false));
-  return {
+  const transaction = {
     reversePath: reverse.text,
     recipients: forward.map((p) => ({ forwardPath: p.text })),
     smtputf8: [reverse, ...forward].some((p) => p.mailbox?.needsSmtputf8) || undefined,
   };
+  return { transaction, domains: forward.map((p) => p.mailbox!.asciiDomain) };
 }
 
 /** `--data FILE|-`: the file streamed as is, its size declared (RFC 1870). */

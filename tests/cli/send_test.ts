@@ -74,10 +74,12 @@ function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
 
 const ENVELOPE = ["--from", "a@x.test", "--to", "b@y.test", "--body", "hi"];
 
-Deno.test("usage errors exit 64: no --server, no recipient, --data with --subject", async () => {
-  const noServer = await postie(ENVELOPE);
-  equal(noServer.code, 64);
-  match(noServer.stderr, /--server/);
+Deno.test("usage errors exit 64: no recipient, --data with --subject, stdin to several MXs", async () => {
+  const stdinToMany = await postie([
+    ...["--envelope-from", "a@x.test", "--to", "b@y.test", "--to", "c@z.test", "--data", "-"],
+  ]);
+  equal(stdinToMany.code, 64);
+  match(stdinToMany.stderr, /several domains need --server/);
   equal((await postie(["--server", ":1", "--from", "a@x.test", "--body", "x"])).code, 64);
   const both = await postie([
     "--server",
@@ -95,10 +97,11 @@ Deno.test("usage errors exit 64: no --server, no recipient, --data with --subjec
   );
 });
 
-Deno.test("--help says --server is required and shows examples", async () => {
+Deno.test("--help names the MX default and shows examples", async () => {
   const { code, stdout } = await postie(["--help"]);
   equal(code, 0);
-  match(stdout, /--server <host\[:port\]>\s+SMTP server \(required\)/);
+  match(stdout, /--server <host\[:port\]>\s+SMTP server \(port 25 if none\); default: each/);
+  match(stdout, /Examples:\n {2}postie send/);
   ok(!/--starttls|--attach|--auth/.test(stdout), "no flag of what is not built");
 });
 

@@ -6,7 +6,13 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { findField, parseMessage } from "../../lib/message/mod.ts";
-import { peerTest, readSavedMessages, startAiosmtpd, startSmtpSink } from "../peers.ts";
+import {
+  peerTest,
+  readSavedMessages,
+  startAiosmtpd,
+  startDnsmasq,
+  startSmtpSink,
+} from "../peers.ts";
 import { assertDelivered, collectDelivered, withServe } from "./delivered.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
@@ -173,4 +179,48 @@ Deno.test("to postie serve: the Maildir file holds exactly what was sent; queue 
   assertDelivered(delivered[0], { from: "a@x.test", content: message, recipient: "b@y.test" });
   ok(typeof json.queueId === "string" && json.queueId.length > 0);
   ok(delivered[0].received[1].includes(json.queueId), "the Received id is the queue id");
+});
+
+peerTest("without --server: each domain's MX in preference order; null MX 69, NXDOMAIN 68", [
+  "aiosmtpd",
+  "dnsmasq",
+], async () => {
+  const dns = await startDnsmasq([
+    "--mx-host=one.test,mx.one.test,10",
+    "--host-record=mx.one.test,127.0.0.1",
+    // The preferred MX of two.test refuses connections (nothing listens on 127.0.0.2).
+    "--mx-host=two.test,down.two.test,5",
+    "--mx-host=two.test,mx.one.test,20",
+    "--host-record=down.two.test,127.0.0.2",
+    "--mx-host=nullmx.test,.,0",
+  ]);
+  try {
+    await withAiosmtpd(async (port, dir) => {
+      const route = ["--port", String(port), "--resolver", `127.0.0.1:${dns.port}`];
+      const base = [...route, "--from", "a@x.test", "--body", "hi", "--json"];
+      const sent = await postieSend([...base, "--to", "b@one.test, c@two.test, d@one.test"]);
+      equal(sent.code, 0, sent.stderr);
+      const json = JSON.parse(sent.stdout);
+      deepEqual(
+        json.deliveries.map((d: { domain: string; recipients: { address: string }[] }) => [
+          d.domain,
+          d.recipients.map((r) => r.address),
+        ]),
+        [["one.test", ["b@one.test", "d@one.test"]], ["two.test", ["c@two.test"]]],
+      );
+      equal(json.deliveries[1].attempts[0].server, `down.two.test[127.0.0.2]:${port}`);
+      equal(json.deliveries[1].server, `mx.one.test[127.0.0.1]:${port}`);
+      const saved = await readSavedMessages(dir);
+      deepEqual(saved.map((m) => m.rcptTos), [["b@one.test", "d@one.test"], ["c@two.test"]]);
+      const nullMx = await postieSend([...base, "--to", "e@nullmx.test"]);
+      equal(nullMx.code, 69);
+      equal(
+        JSON.parse(nullMx.stdout).deliveries[0].problem,
+        "nullmx.test accepts no mail (null MX)",
+      );
+      equal((await postieSend([...base, "--to", "f@nowhere.test"])).code, 68);
+    });
+  } finally {
+    await dns.stop();
+  }
 });
