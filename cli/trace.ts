@@ -1,24 +1,35 @@
 import { Command } from "@commander-js/extra-typings";
-import { notBuilt } from "./not_built.ts";
 
-/** `postie trace`: Received-path analysis (not built yet). */
-export function traceCommand(): Command<[string | undefined]> {
+/** `postie trace`: Received-path analysis of a message or its headers. */
+export function traceCommand() {
   return new Command("trace")
-    .summary("analyse a message's Received path: hops, delays, TLS, forgery [not built yet]")
+    .summary("analyse a message's Received path: hops, delays, TLS, forgery hints")
     .description(
-      "Reads a message or its headers and shows the hops in travel order with delays, TLS and " +
-        "findings. Not built yet: exits 69.",
+      "Reads a message or its headers alone (pasted text: CRLF or LF, with or without the " +
+        "blank line) and shows the hops in travel order with delays and TLS, then findings " +
+        "(broken chain, reserved addresses, no TLS, large delays, clock skew, Date anomalies, " +
+        "alignment, Authentication-Results verdicts and forgeable ones) and a one-line " +
+        "verdict. Exits 0, 65 when the input has no header fields, 66 when it cannot be read.",
     )
     .argument("[file]", "message or headers; - or nothing for stdin")
-    .option("--trusted-by <host...>", "hosts of the recipient's own infrastructure")
-    .option("--verify", "redo DKIM, ARC and SPF checks")
+    .option(
+      "--trusted-by <host>",
+      "a host or domain of the recipient's own infrastructure (repeatable; default: the " +
+        "organisational domain of the last hop)",
+      (host: string, previous: string[] | undefined) => [...(previous ?? []), host],
+    )
     .option("--json", "print one JSON result")
     .addHelpText(
       "after",
       `
 Examples:
   postie trace message.eml
+  postie trace --trusted-by mx.example.org --trusted-by example.org message.eml
   pbpaste | postie trace --json -`,
     )
-    .action(() => notBuilt("trace"));
+    .action(async (file, options) => {
+      // Loaded on use, so other subcommands do not load lib/trace.
+      const { runTrace } = await import("./trace_run.ts");
+      Deno.exitCode = await runTrace(file ?? "-", options);
+    });
 }

@@ -25,7 +25,7 @@ export function checkChain({ hops }: TraceContext): TraceFinding[] {
   return hops.slice(1).flatMap((hop, i) => {
     const previous = hops[i].received;
     const { from, by } = hop.received;
-    const names = [from.helo, from.reverseName].filter((name) => name !== undefined);
+    const names = [...new Set([from.helo, from.reverseName])].filter((name) => name !== undefined);
     // A `by` that is an address or a bare label cannot be compared with names without DNS.
     if (!isHostName(previous.by) || names.length === 0) return [];
     if (names.some((name) => sameHost(name, previous.by!))) return [];

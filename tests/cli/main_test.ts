@@ -57,7 +57,7 @@ Deno.test("an unknown subcommand exits 64", async () => {
 });
 
 Deno.test("a subcommand not built yet says so in one line and exits 69", async () => {
-  const { code, stdout, stderr } = await postie(["trace", "message.eml"]);
+  const { code, stdout, stderr } = await postie(["queue", "list"]);
   assertEquals(code, 69);
   assertEquals(stdout, "");
   assertEquals(stderr.trim().split("\n").length, 1);

@@ -1,0 +1,91 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+
+const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/trace/", import.meta.url).pathname;
+
+async function postie(args: string[], stdin?: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "trace", ...args],
+    env: { NO_COLOR: "1" },
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const output = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("trace FILE: a hop table with delay bars, the findings, a verdict", async () => {
+  const { code, stdout } = await postie([`${FIXTURES}exim.eml`]);
+  equal(code, 0);
+  match(stdout, /^n\s+from\s+by\s+with\s+TLS\s+time \(UTC\)\s+delay$/m);
+  match(stdout, /^1 +app01\.internal\.example\.net +relay\.example\.net +ESMTP +- .* 1s +█$/m);
+  match(
+    stdout,
+    /^2\* +mail-out\.example\.net +mx1\.example\.org +ESMTPS +TLSv1\.3 .* 25m 03s +█{20}$/m,
+  );
+  match(stdout, /^warning large-delay: 25m 03s lost between hops 1 and 2/m);
+  match(stdout, /^verdict: 2 hops in 25m 04s; 3 warnings to look at$/m);
+});
+
+Deno.test("trace --json from stdin: hops, totalSeconds, findings", async () => {
+  const headers = await Deno.readTextFile(`${FIXTURES}udel.eml`);
+  const { code, stdout } = await postie(["--json", "-"], headers.replaceAll("\n", "\r\n"));
+  equal(code, 0);
+  const result = JSON.parse(stdout);
+  deepEqual(
+    result.hops.map((
+      hop: Record<string, unknown>,
+    ) => [hop.by, hop.with, hop.tls, hop.delaySeconds]),
+    [["mail.udel.edu", "SMTP", null, 2], ["smtp.udel.edu", "ESMTP", null, 2]],
+  );
+  equal(result.hops[0].from.ip, "128.175.13.92");
+  equal(result.hops[0].time, "2026-11-13T19:22:29.000Z");
+  equal(result.totalSeconds, 4);
+  deepEqual(result.findings[0], {
+    severity: "warning",
+    code: "no-tls",
+    message: "hop 1 (copland.udel.edu to mail.udel.edu) records no TLS",
+    hop: 1,
+  });
+});
+
+Deno.test("trace --trusted-by (repeatable) marks the recipient's own hops", async () => {
+  const file = `${FIXTURES}forged_private_ip.eml`;
+  const one = JSON.parse((await postie(["--json", "--trusted-by", "mx.example.org", file])).stdout);
+  deepEqual(one.hops.map((hop: { trusted: boolean }) => hop.trusted), [false, false, true]);
+  const two = JSON.parse(
+    (await postie([
+      "--json",
+      "--trusted-by",
+      "mx.example.org",
+      "--trusted-by",
+      "example.com",
+      file,
+    ]))
+      .stdout,
+  );
+  deepEqual(two.hops.map((hop: { trusted: boolean }) => hop.trusted), [true, true, true]);
+  deepEqual(two.trustedHosts, ["mx.example.org", "example.com"]);
+});
+
+Deno.test("clock skew is shown as such, not as a bar", async () => {
+  const { stdout } = await postie([`${FIXTURES}sendmail.eml`]);
+  match(stdout, /^2\* .* -3s +clock skew$/m);
+});
+
+Deno.test("trace exits 66 for a missing file and 65 when there are no headers", async () => {
+  const missing = await postie(["/no/such/file.eml"]);
+  equal(missing.code, 66);
+  match(missing.stderr, /^postie trace: cannot read \/no\/such\/file\.eml/);
+  const empty = await postie([], "no headers here, just words\n");
+  equal(empty.code, 65);
+  match(empty.stderr, /no header fields found/);
+  ok(empty.stdout === "");
+});
