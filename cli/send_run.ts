@@ -14,6 +14,7 @@ import {
 import { ExitCode } from "../lib/sysexits.ts";
 import { composeMessage } from "./send_compose.ts";
 import { printReport, transcriptPrinter } from "./send_report.ts";
+import { sendByMx } from "./send_route.ts";
 import type { HostPort } from "./values.ts";
 
 /** `postie send`'s options, as parsed. */
@@ -44,6 +45,14 @@ interface Content {
   size?: number;
 }
 
+/** What to send, checked before connecting. */
+interface SendInput {
+  transaction: MailTransaction;
+  /** Each recipient's domain in A-labels, in the order of `transaction.recipients`. */
+  domains: string[];
+  content: Content;
+}
+
 /** A reason to stop before connecting, with its exit code. */
 class SendInputError extends Error {
   constructor(readonly exitCode: number, message: string) {
@@ -54,34 +63,15 @@ class SendInputError extends Error {
 
 /** Sends the message as the options say and prints the outcome; returns the exit code. */
 export async function runSend(options: SendOptions): Promise<number> {
-  let transaction: MailTransaction;
-  let domains: string[];
-  let content: Content;
+  let input: SendInput;
   try {
-    const from = options.from === undefined ? undefined : mailboxes([options.from], "--from")[0];
-    const to = mailboxes(options.to ?? [], "--to");
-    const cc = mailboxes(options.cc ?? [], "--cc");
-    const bcc = mailboxes(options.bcc ?? [], "--bcc");
-    content = options.data !== undefined
-      ? await dataContent(options.data)
-      : await composedContent(options, from!, to, cc);
-    ({ transaction, domains } = envelope(options.envelopeFrom ?? from!.address, [
-      ...to,
-      ...cc,
-      ...bcc,
-    ]));
-    transaction.size = content.size;
-    if (!options.server && options.data === "-" && new Set(domains).size > 1) {
-      throw new SendInputError(
-        ExitCode.Usage,
-        "--data - (stdin) is read once: recipients in several domains need --server or a file",
-      );
-    }
+    input = await prepare(options);
   } catch (error) {
     if (!(error instanceof SendInputError)) throw error;
     console.error(`postie send: ${error.message}`);
     return error.exitCode;
   }
+  const { transaction, domains, content } = input;
   const name = options.helo ?? clientName();
   const connection = {
     content: content.open,
@@ -89,8 +79,6 @@ export async function runSend(options: SendOptions): Promise<number> {
     onTranscript: options.verbose ? transcriptPrinter(options) : undefined,
   };
   if (options.server === undefined) {
-    // Loaded on use: only MX routing needs lib/dns.
-    const { sendByMx } = await import("./send_route.ts");
     return await sendByMx(transaction, domains, options, connection, name);
   }
   const session = new ClientSession({
@@ -100,6 +88,30 @@ export async function runSend(options: SendOptions): Promise<number> {
   });
   const run = await runClientSession(session, { ...options.server, ...connection });
   return printReport(run, `${options.server.hostname}:${options.server.port}`, options);
+}
+
+/** The envelope, each recipient's domain and the content, or a {@linkcode SendInputError}. */
+async function prepare(options: SendOptions): Promise<SendInput> {
+  const from = options.from === undefined ? undefined : mailboxes([options.from], "--from")[0];
+  const to = mailboxes(options.to ?? [], "--to");
+  const cc = mailboxes(options.cc ?? [], "--cc");
+  const bcc = mailboxes(options.bcc ?? [], "--bcc");
+  const content = options.data !== undefined
+    ? await dataContent(options.data)
+    : await composedContent(options, from!, to, cc);
+  const { transaction, domains } = envelope(options.envelopeFrom ?? from!.address, [
+    ...to,
+    ...cc,
+    ...bcc,
+  ]);
+  transaction.size = content.size;
+  if (!options.server && options.data === "-" && new Set(domains).size > 1) {
+    throw new SendInputError(
+      ExitCode.Usage,
+      "--data - (stdin) is read once: recipients in several domains need --server or a file",
+    );
+  }
+  return { transaction, domains, content };
 }
 
 /** Parses each flag value as an address list (`a@x, B <b@y>`); groups give their members. */
