@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
-import { parseDuration, parseHostPort, parsePositiveInt } from "./values.ts";
+import { parseDuration, parseHostPort, parsePort, parsePositiveInt } from "./values.ts";
 
 /** `postie mx`'s defaults, named once and shown in `--help`. */
 export const MX_DEFAULTS = {
@@ -86,10 +86,4 @@ Examples:
       const { runMx } = await import("./mx_run.ts");
       Deno.exitCode = await runMx(domains, options);
     });
-}
-
-function parsePort(text: string): number {
-  const port = parsePositiveInt(text);
-  if (port > 65535) throw new InvalidArgumentError(`expected a port up to 65535, got "${text}"`);
-  return port;
 }

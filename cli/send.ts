@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
-import { parseDuration, parseHostPort, parsePositiveInt } from "./values.ts";
+import { parseDuration, parseHostPort, parsePort } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
 export const SEND_DEFAULTS = { port: "25", timeout: "60s" } as const;
@@ -84,10 +84,4 @@ Examples:
       const { runSend } = await import("./send_run.ts");
       Deno.exitCode = await runSend(options);
     });
-}
-
-function parsePort(text: string): number {
-  const port = parsePositiveInt(text);
-  if (port > 65535) throw new InvalidArgumentError(`expected a port up to 65535, got "${text}"`);
-  return port;
 }

@@ -39,6 +39,13 @@ export function parsePositiveInt(text: string): number {
   return Number(text);
 }
 
+/** Parses a TCP port number (1 to 65535). */
+export function parsePort(text: string): number {
+  const port = parsePositiveInt(text);
+  if (port > 65535) throw new InvalidArgumentError(`expected a port up to 65535, got "${text}"`);
+  return port;
+}
+
 /** An address and port to listen on or connect to. */
 export interface HostPort {
   hostname: string;
