@@ -9,7 +9,8 @@ export function traceCommand() {
         "blank line) and shows the hops in travel order with delays and TLS, then findings " +
         "(broken chain, reserved addresses, no TLS, large delays, clock skew, Date anomalies, " +
         "alignment, Authentication-Results verdicts and forgeable ones) and a one-line " +
-        "verdict. Exits 0, 65 when the input has no header fields, 66 when it cannot be read.",
+        "verdict. Exits 0, 65 when the input has no header fields, 66 when it cannot be read, " +
+        "73 when the --html file cannot be written.",
     )
     .argument("[file]", "message or headers; - or nothing for stdin")
     .option(
@@ -19,12 +20,17 @@ export function traceCommand() {
       (host: string, previous: string[] | undefined) => [...(previous ?? []), host],
     )
     .option("--json", "print one JSON result")
+    .option(
+      "--html <file>",
+      "also write a self-contained report page (timeline, findings, headers)",
+    )
     .addHelpText(
       "after",
       `
 Examples:
   postie trace message.eml
   postie trace --trusted-by mx.example.org --trusted-by example.org message.eml
+  postie trace --html report.html message.eml
   pbpaste | postie trace --json -`,
     )
     .action(async (file, options) => {

@@ -1,13 +1,20 @@
-import { type Hop, type Trace, type TraceFinding, traceMessage } from "../lib/trace/mod.ts";
-import { formatDuration } from "../lib/trace/duration.ts";
-import { clientName } from "../lib/trace/hop_findings.ts";
+import {
+  clientName,
+  formatDuration,
+  type Hop,
+  type Trace,
+  type TraceFinding,
+  traceMessage,
+} from "../lib/trace/mod.ts";
 import { ExitCode } from "../lib/sysexits.ts";
 import { type Palette, palette } from "./color.ts";
+import { renderTraceHtml } from "./trace_html.ts";
 
 /** `postie trace`'s options, as parsed. */
 export interface TraceCliOptions {
   trustedBy?: string[];
   json?: true;
+  html?: string;
 }
 
 /** Width of the longest delay bar, in characters. */
@@ -25,9 +32,17 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
     return ExitCode.NoInput;
   }
   const trace = traceMessage(bytes, { trustedBy: options.trustedBy });
-  if (trace.fieldCount === 0) {
+  if (trace.fields.length === 0) {
     console.error(`postie trace: no header fields found in ${file === "-" ? "stdin" : file}`);
     return ExitCode.DataErr;
+  }
+  if (options.html !== undefined) {
+    try {
+      await Deno.writeTextFile(options.html, renderTraceHtml(trace));
+    } catch (error) {
+      console.error(`postie trace: cannot write ${options.html}: ${(error as Error).message}`);
+      return ExitCode.CantCreat;
+    }
   }
   const text = options.json ? JSON.stringify(traceJson(trace), null, 2) : render(trace, palette());
   await Deno.stdout.write(new TextEncoder().encode(`${text}\n`));

@@ -39,4 +39,4 @@ export interface TraceContext {
 }
 
 /** A check: reads the context, returns its findings. */
-export type Check = (context: TraceContext) => TraceFinding[];
+export type TraceCheck = (context: TraceContext) => TraceFinding[];

@@ -23,7 +23,7 @@ export {
 } from "./authentication_results.ts";
 export { checkDate, CLOCK_TOLERANCE_SECONDS, DATE_DRIFT_SECONDS } from "./date_findings.ts";
 export { formatDuration } from "./duration.ts";
-export type { Check, TraceContext, TraceFinding, TraceSeverity } from "./finding.ts";
+export type { TraceCheck, TraceContext, TraceFinding, TraceSeverity } from "./finding.ts";
 export { readHeaderFields } from "./header_block.ts";
 export { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts";
 export {

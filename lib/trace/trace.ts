@@ -6,11 +6,11 @@
  */
 
 import { parseDate } from "../message/date_parser.ts";
-import { findField } from "../message/header.ts";
+import { findField, type HeaderField } from "../message/header.ts";
 import { checkAuthenticationResults } from "./auth_findings.ts";
 import { checkDate } from "./date_findings.ts";
 import { formatDuration } from "./duration.ts";
-import type { Check, TraceContext, TraceFinding } from "./finding.ts";
+import type { TraceCheck, TraceContext, TraceFinding } from "./finding.ts";
 import { readHeaderFields } from "./header_block.ts";
 import { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts";
 import { checkChain, checkDelays, checkReservedAddresses, checkTls } from "./hop_findings.ts";
@@ -19,7 +19,7 @@ import { parseReceived } from "./received_parser.ts";
 import { firstTrustedHop, type TrustZone, trustZone } from "./trust.ts";
 
 /** Every check a trace runs, in the order its findings are listed. */
-const CHECKS: Check[] = [
+const CHECKS: TraceCheck[] = [
   checkChain,
   checkReservedAddresses,
   checkTls,
@@ -40,8 +40,8 @@ export interface TraceOptions {
 
 /** What a trace found. */
 export interface Trace {
-  /** How many header fields were read; 0 means the input had no header. */
-  fieldCount: number;
+  /** The header fields read, top first; none means the input had no header. */
+  fields: HeaderField[];
   /** The hops in travel order. */
   hops: Hop[];
   /** The Date field as an instant. */
@@ -89,7 +89,7 @@ export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Tra
   const findings = CHECKS.flatMap((check) => check(context))
     .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const total = totalSeconds(hops, date);
-  const trace = { fieldCount: fields.length, hops, date, totalSeconds: total, zone, findings };
+  const trace = { fields, hops, date, totalSeconds: total, zone, findings };
   return { ...trace, warnings, verdict: verdictOf(hops, total, findings) };
 }
 

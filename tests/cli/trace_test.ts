@@ -89,3 +89,23 @@ Deno.test("trace exits 66 for a missing file and 65 when there are no headers", 
   match(empty.stderr, /no header fields found/);
   ok(empty.stdout === "");
 });
+
+Deno.test("trace --html writes a self-contained report: timeline, findings, escaped headers", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const page = `${dir}/report.html`;
+    const { code } = await postie(["--html", page, `${FIXTURES}postie.eml`]);
+    equal(code, 0);
+    const html = await Deno.readTextFile(page);
+    match(html, /^<!doctype html>/);
+    match(html, /<td>devbox\.example\.test<\/td>/);
+    match(html, /<div class="lane"><div class="span" style="left:[\d.]+%;width:[\d.]+%"><\/div>/);
+    match(html, /for &lt;b@y\.test&gt;/);
+    ok(!/\b(?:src|href)=/.test(html), "no external resources");
+    const bad = await postie(["--html", `${dir}/no/such/dir/report.html`, `${FIXTURES}postie.eml`]);
+    equal(bad.code, 73);
+    match(bad.stderr, /cannot write/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

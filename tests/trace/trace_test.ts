@@ -28,9 +28,9 @@ Deno.test("headers alone: LF, CRLF, no blank line, leading blank lines, a body a
   }
 });
 
-Deno.test("no header fields at all: fieldCount 0 and no hops", () => {
+Deno.test("no header fields at all: no fields and no hops", () => {
   const trace = traceMessage(encode("just some pasted words\nand more\n"), { now: NOW });
-  deepEqual([trace.fieldCount, trace.hops.length], [0, 0]);
+  deepEqual([trace.fields.length, trace.hops.length], [0, 0]);
 });
 
 Deno.test("a missing Message-ID and a large delay are findings", () => {
