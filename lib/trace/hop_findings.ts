@@ -59,6 +59,24 @@ export function checkReservedAddresses({ hops }: TraceContext): TraceFinding[] {
   });
 }
 
+/**
+ * RFC 5321 §4.1.4: the HELO name should be the client's primary host name; when the receiving
+ * host's reverse DNS lookup names another organisation, the client misnamed itself.
+ */
+export function checkHeloName({ hops }: TraceContext): TraceFinding[] {
+  return hops.flatMap((hop): TraceFinding[] => {
+    const { helo, reverseName } = hop.received.from;
+    if (!isHostName(helo) || !isHostName(reverseName)) return [];
+    if (sameHost(helo, reverseName)) return [];
+    return [{
+      severity: "info",
+      code: "helo-mismatch",
+      message: `hop ${hop.index}: HELO ${helo} but reverse DNS says ${reverseName}`,
+      hop: hop.index,
+    }];
+  });
+}
+
 /** A hop between two hosts (not over loopback) that does not record TLS. */
 export function checkTls({ hops }: TraceContext): TraceFinding[] {
   return hops.flatMap((hop) => {

@@ -29,6 +29,7 @@ export { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts
 export {
   checkChain,
   checkDelays,
+  checkHeloName,
   checkReservedAddresses,
   checkTls,
   clientName,

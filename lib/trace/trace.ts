@@ -13,7 +13,13 @@ import { formatDuration } from "./duration.ts";
 import type { TraceCheck, TraceContext, TraceFinding } from "./finding.ts";
 import { readHeaderFields } from "./header_block.ts";
 import { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts";
-import { checkChain, checkDelays, checkReservedAddresses, checkTls } from "./hop_findings.ts";
+import {
+  checkChain,
+  checkDelays,
+  checkHeloName,
+  checkReservedAddresses,
+  checkTls,
+} from "./hop_findings.ts";
 import { checkAlignment, checkMessageId } from "./identity_findings.ts";
 import { parseReceived } from "./received_parser.ts";
 import { firstTrustedHop, type TrustZone, trustZone } from "./trust.ts";
@@ -21,6 +27,7 @@ import { firstTrustedHop, type TrustZone, trustZone } from "./trust.ts";
 /** Every check a trace runs, in the order its findings are listed. */
 const CHECKS: TraceCheck[] = [
   checkChain,
+  checkHeloName,
   checkReservedAddresses,
   checkTls,
   checkDelays,

@@ -106,3 +106,11 @@ Deno.test("durations read as people read them", () => {
     "-12s",
   ]);
 });
+
+Deno.test("a HELO name that reverse DNS contradicts is reported", () => {
+  const header = "Received: from mail.bank.example (dsl-1.isp.example [81.2.69.142]) " +
+    "by mx.example.org with ESMTPS id 1; Mon, 16 Nov 2026 10:00:09 +0000\n";
+  const findings = traceMessage(encode(header), { now: NOW }).findings;
+  const found = findings.find((finding) => finding.code === "helo-mismatch");
+  equal(found?.message, "hop 1: HELO mail.bank.example but reverse DNS says dsl-1.isp.example");
+});
