@@ -1,12 +1,15 @@
 /**
- * Checks of Authentication-Results fields (RFC 8601): the verdicts of the trusted ones, and
- * the ones outside the trusted hosts, which anybody could have written.
+ * Checks of Authentication-Results (RFC 8601) and Received-SPF (RFC 7208 §9.1) fields: the
+ * verdicts of the trusted ones, and the ones outside the trusted hosts, which anybody could
+ * have written.
  *
  * @module
  */
 
 import { parseAuthenticationResults } from "./authentication_results.ts";
 import type { TraceContext, TraceFinding, TraceSeverity } from "./finding.ts";
+import type { Hop } from "./hop.ts";
+import { parseReceivedSpf } from "./received_spf.ts";
 import { inZone } from "./trust.ts";
 
 const METHODS = new Set(["spf", "dkim", "dmarc", "arc"]);
@@ -17,7 +20,7 @@ const METHODS = new Set(["spf", "dkim", "dmarc", "arc"]);
  * an outside host wrote; others are reported as forgeable.
  */
 export function checkAuthenticationResults({ fields, hops, zone }: TraceContext): TraceFinding[] {
-  const outside = hops.findLast((hop) => !hop.trusted)?.fieldIndex ?? Infinity;
+  const outside = outsideFieldIndex(hops);
   return fields.flatMap((field, fieldIndex) => {
     if (field.name.toLowerCase() !== "authentication-results") return [];
     const results = parseAuthenticationResults(field.unfolded);
@@ -38,6 +41,32 @@ export function checkAuthenticationResults({ fields, hops, zone }: TraceContext)
         (verdict.properties ? ` (${verdict.properties})` : ""),
     }));
   });
+}
+
+/**
+ * RFC 7208 §9.1: a Received-SPF field is believed when it stands above every Received field an
+ * outside host wrote and its `receiver`, when named, is a trusted host.
+ */
+export function checkReceivedSpf({ fields, hops, zone }: TraceContext): TraceFinding[] {
+  const outside = outsideFieldIndex(hops);
+  return fields.flatMap((field, fieldIndex): TraceFinding[] => {
+    if (field.name.toLowerCase() !== "received-spf") return [];
+    const spf = parseReceivedSpf(field.unfolded);
+    const by = spf.receiver === undefined ? "" : ` said by ${spf.receiver}`;
+    const what = `spf=${spf.result || "?"}${by}` +
+      (spf.clientIp ? ` for ${spf.clientIp}` : "") +
+      (spf.envelopeFrom ? ` (envelope-from=${spf.envelopeFrom})` : "");
+    if (fieldIndex > outside || (spf.receiver !== undefined && !inZone(zone, spf.receiver))) {
+      const message = `Received-SPF ${what} was not added by a trusted host (forgeable)`;
+      return [{ severity: "warning", code: "forgeable-received-spf", message }];
+    }
+    return [{ severity: severityOf("spf", spf.result), code: "received-spf", message: what }];
+  });
+}
+
+/** The field index of the topmost Received field an outside host wrote (Infinity if none). */
+function outsideFieldIndex(hops: readonly Hop[]): number {
+  return hops.findLast((hop) => !hop.trusted)?.fieldIndex ?? Infinity;
 }
 
 /** pass is context; DMARC fail means the From domain disowns the message. */

@@ -15,7 +15,7 @@
  * @module
  */
 
-export { checkAuthenticationResults } from "./auth_findings.ts";
+export { checkAuthenticationResults, checkReceivedSpf } from "./auth_findings.ts";
 export {
   type AuthenticationResults,
   type AuthVerdict,
@@ -39,6 +39,7 @@ export { checkAlignment, checkMessageId } from "./identity_findings.ts";
 export { isIpAddress, reservedRange } from "./ip_range.ts";
 export type { Received, ReceivedFrom, TlsInfo } from "./received.ts";
 export { parseReceived } from "./received_parser.ts";
+export { parseReceivedSpf, type ReceivedSpf } from "./received_spf.ts";
 export { type ReceivedLexemes, type ReceivedToken, splitReceived } from "./received_tokens.ts";
 export { normalizeTlsVersion, readTls } from "./tls_info.ts";
 export { type Trace, traceMessage, type TraceOptions } from "./trace.ts";

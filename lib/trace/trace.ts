@@ -7,7 +7,7 @@
 
 import { parseDate } from "../message/date_parser.ts";
 import { findField, type HeaderField } from "../message/header.ts";
-import { checkAuthenticationResults } from "./auth_findings.ts";
+import { checkAuthenticationResults, checkReceivedSpf } from "./auth_findings.ts";
 import { checkDate } from "./date_findings.ts";
 import { formatDuration } from "./duration.ts";
 import type { TraceCheck, TraceContext, TraceFinding } from "./finding.ts";
@@ -35,6 +35,7 @@ const CHECKS: TraceCheck[] = [
   checkMessageId,
   checkAlignment,
   checkAuthenticationResults,
+  checkReceivedSpf,
 ];
 
 /** Options of {@link traceMessage}. */

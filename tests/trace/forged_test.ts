@@ -26,6 +26,7 @@ Deno.test("Authentication-Results from outside the trusted hops are forgeable", 
   ok(
     trace.findings.some((finding) => finding.code === "auth-dmarc" && finding.severity === "error"),
   );
+  ok(trace.findings.some((finding) => finding.code === "forgeable-received-spf"));
   ok(trace.verdict.startsWith("suspicious"));
 });
 

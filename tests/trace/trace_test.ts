@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import fc from "fast-check";
 import { formatDuration, reservedRange, traceMessage } from "../../lib/trace/mod.ts";
-import { parseAuthenticationResults } from "../../lib/trace/mod.ts";
+import { parseAuthenticationResults, parseReceivedSpf } from "../../lib/trace/mod.ts";
 
 const HEADERS = [
   "Received: from b.example (b.example [93.184.216.34])",
@@ -113,4 +113,13 @@ Deno.test("a HELO name that reverse DNS contradicts is reported", () => {
   const findings = traceMessage(encode(header), { now: NOW }).findings;
   const found = findings.find((finding) => finding.code === "helo-mismatch");
   equal(found?.message, "hop 1: HELO mail.bank.example but reverse DNS says dsl-1.isp.example");
+});
+
+Deno.test("Received-SPF (RFC 7208 §9.1): result and keys, comments skipped", () => {
+  deepEqual(
+    parseReceivedSpf(
+      'SoftFail (example.org: a=b; c) client-ip=81.2.69.142; envelope-from="a@b.example"; helo=x.example',
+    ),
+    { result: "softfail", clientIp: "81.2.69.142", envelopeFrom: "a@b.example", helo: "x.example" },
+  );
 });
