@@ -15,7 +15,7 @@ import { hostName, isHostName } from "./trust.ts";
 export const LARGE_DELAY_SECONDS = 600;
 
 /** RFC 3848 §2: a protocol name ending in A means the client authenticated (submission). */
-const AUTHENTICATED = /^(?:E?SMTPS?A|ESMTPSA|UTF8SMTPS?A|LMTPS?A)$/i;
+const AUTHENTICATED = /^(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A$/i;
 
 /**
  * RFC 5321 §4.4: each host records who it received from; the `from` of a hop should name

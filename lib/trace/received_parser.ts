@@ -21,7 +21,7 @@ interface Clause {
 }
 
 // RFC 3848 and RFC 6531 §3.7.3: the registered WITH protocol types, written in upper case.
-const PROTOCOLS = /^(?:E?SMTPS?A?|ESMTPSA|UTF8SMTPS?A?|UTF8LMTPS?A?|LMTPS?A?|HTTPS?|LOCAL|MAPI)$/i;
+const PROTOCOLS = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A?|HTTPS?|LOCAL|MAPI)$/i;
 
 /**
  * Parses one Received field value (unfolded, without the field name). Never throws: what does
@@ -62,7 +62,7 @@ export function parseReceived(value: string): Received {
   return dropUndefined(received);
 }
 
-/** Groups tokens under the clause keyword before them; comments before any clause are kept. */
+/** Groups tokens under the clause keyword before them; leading comments belong to no clause. */
 function groupClauses(tokens: ReceivedToken[], warnings: string[]): Map<ClauseName, Clause> {
   const clauses = new Map<ClauseName, Clause>();
   let current: Clause | undefined;

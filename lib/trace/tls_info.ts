@@ -17,7 +17,7 @@ const EXIM = /^((?:TLS|SSL)v?[\d.]*)(?::([\w-]+)(?::\d+)?)?$/i;
 // Gmail writes "(Google Transport Security)" when it used TLS and nothing else.
 const TLS_PRESENT = /^(?:Google Transport Security|TLS)$/i;
 // RFC 3848 §2 and RFC 8314: a protocol name ending in S says TLS was used (ESMTPS, ESMTPSA…).
-const TLS_PROTOCOL = /^(?:E?SMTPS|ESMTPSA|UTF8SMTPSA?|LMTPSA?|HTTPS|IMAPS|POP3S)$/i;
+const TLS_PROTOCOL = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)SA?|HTTPS|IMAPS|POP3S)$/i;
 
 /** `TLSv1.3` for `TLS1_3`, `TLS1.3` and `TLSv1.3`; other text as written. */
 export function normalizeTlsVersion(version: string): string {
