@@ -1,16 +1,10 @@
 import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert/strict";
+import { runPostie } from "./run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const SUBCOMMANDS = ["serve", "send", "mx", "parse", "trace", "queue"];
 
-async function postie(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function postie(args: string[], env: Record<string, string> = {}) {
+  return runPostie(args, { env });
 }
 
 Deno.test("--help lists the six subcommands and exits 0", async () => {

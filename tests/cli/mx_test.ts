@@ -2,25 +2,10 @@ import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "n
 import dgram from "node:dgram";
 import { peerTest } from "../peers.ts";
 import { dig, startZone } from "../dns/zone.ts";
+import { runPostie } from "./run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
-
-async function postie(args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "mx", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function postie(args: string[], stdin?: string) {
+  return runPostie(["mx", ...args], { stdin });
 }
 
 peerTest("postie mx against the dnsmasq fixture zone", ["dnsmasq", "dig"], async (t) => {

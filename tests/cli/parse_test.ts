@@ -1,23 +1,8 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { runPostie } from "./run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
-
-async function postie(args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "parse", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function postie(args: string[], stdin?: string) {
+  return runPostie(["parse", ...args], { stdin });
 }
 
 const MESSAGE = [

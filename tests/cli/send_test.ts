@@ -4,29 +4,12 @@ import { decodeEncodedWords, QuotedPrintableDecoder } from "../../lib/message/mo
 import { LineReader, readerSource } from "../../lib/wire/mod.ts";
 import { encodeWords } from "../../cli/send_encoded_word.ts";
 import { encodeQuotedPrintable } from "../../cli/send_quoted_printable.ts";
+import { runPostie } from "./run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
-async function postie(args: string[], stdin?: Uint8Array) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "send", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(stdin);
-    await writer.close();
-  }
-  const output = await child.output();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function postie(args: string[], stdin?: Uint8Array) {
+  return runPostie(["send", ...args], { stdin });
 }
 
 /** Replies by command verb: a reply text (CRLF between lines) or a function of the line. */

@@ -1,24 +1,10 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { runPostie } from "./run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/trace/", import.meta.url).pathname;
 
-async function postie(args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "trace", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function postie(args: string[], stdin?: string) {
+  return runPostie(["trace", ...args], { stdin });
 }
 
 Deno.test("trace FILE: a hop table with delay bars, the findings, a verdict", async () => {
