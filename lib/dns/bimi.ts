@@ -12,11 +12,13 @@ import { parseTagList } from "./tag_list.ts";
 
 /** The BIMI record when there is one. */
 export interface BimiRecord {
+  /** The `default._bimi.<domain>` TXT record's text, when there is one. */
   record?: string;
   /** Logo location (an https: SVG). */
   logo?: string;
   /** Evidence document (a VMC), if any. */
   authority?: string;
+  /** What the check found about the record. */
   findings: Finding[];
 }
 

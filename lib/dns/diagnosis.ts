@@ -17,15 +17,21 @@ import { auditTlsRpt, type TlsRptRecord } from "./tls_rpt.ts";
 
 /** Everything postie mx knows about a domain. */
 export interface Diagnosis {
+  /** The domain diagnosed. */
   domain: MailDomain;
   /** The worst finding: `error` means mail to or from the domain is at risk. */
   verdict: Severity;
+  /** Where mail to the domain goes: its MX hosts (RFC 5321 §5.1). */
   route: MxRoute;
   /** Policy records; absent when the domain does not exist or its MX lookup failed. */
   spf?: SpfPolicy;
+  /** The DMARC policy (RFC 7489 §6.1). */
   dmarc?: DmarcPolicy;
+  /** The `_mta-sts` TXT record (RFC 8461 §3.1). */
   mtaSts?: MtaStsRecord;
+  /** The `_smtp._tls` TLS-RPT record (RFC 8460 §3). */
   tlsRpt?: TlsRptRecord;
+  /** The `default._bimi` BIMI record. */
   bimi?: BimiRecord;
   /** All findings, route first. */
   findings: Finding[];

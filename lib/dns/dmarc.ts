@@ -15,10 +15,13 @@ import { parseTagList } from "./tag_list.ts";
 export interface DmarcPolicy {
   /** The name the record was found at (`_dmarc.<domain>` or `_dmarc.<org domain>`). */
   foundAt?: string;
+  /** The DMARC record's text (RFC 7489 §6.3), when there is one. */
   record?: string;
   /** The policy that applies to this domain: `sp` when inherited from the organisation. */
   policy?: string;
+  /** The record's tags by name, e.g. `p`, `sp`, `rua` (RFC 7489 §6.3). */
   tags: Record<string, string>;
+  /** What the check found about the policy. */
   findings: Finding[];
 }
 

@@ -22,7 +22,9 @@ export type Topic =
 
 /** One finding: a stable `code` for scripts and tests, and a reason a person can act on. */
 export interface Finding {
+  /** How bad it is. */
   severity: Severity;
+  /** What the finding is about. */
   topic: Topic;
   /** Stable identifier, e.g. `mx-cname`, `spf-too-many-lookups`. */
   code: string;

@@ -12,6 +12,7 @@ import { reverseName } from "./reverse_name.ts";
 
 /** An address's reverse DNS, from {@linkcode confirmReverse}. */
 export interface ReverseDns {
+  /** The IP address whose PTR was asked for. */
   address: string;
   /** Status of the PTR question. */
   status: LookupStatus;

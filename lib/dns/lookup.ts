@@ -24,7 +24,9 @@ export type LookupStatus =
 export interface Lookup<T extends QueryType = QueryType> {
   /** The name asked for (A-labels, no final dot). */
   name: string;
+  /** The record type asked for (QTYPE, RFC 1035 §4.1.2). */
   type: T;
+  /** How the question ended. */
   status: LookupStatus;
   /** The records of `type` at the end of the CNAME chain; empty unless `ok`. */
   records: RecordData[T][];

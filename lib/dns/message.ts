@@ -14,6 +14,7 @@ export const EDNS_UDP_SIZE = 4096;
 
 /** An MX record's data (RFC 1035 §3.3.9). */
 export interface MxData {
+  /** PREFERENCE: lower values are preferred (RFC 1035 §3.3.9, RFC 5321 §5.1). */
   preference: number;
   /** The exchange, without the final dot; `""` is the root (a null MX, RFC 7505). */
   exchange: string;
@@ -23,7 +24,9 @@ export interface MxData {
 export interface ResourceRecord {
   /** Owner name without the final dot, as the server wrote it. */
   name: string;
+  /** TYPE code (RFC 1035 §3.2.2), e.g. 15 for MX. */
   type: number;
+  /** TTL in seconds (RFC 1035 §3.2.1). */
   ttl: number;
   /** Address, target name or TXT text (character-strings joined, RFC 7208 §3.3); MX data;
    * for SOA the MINIMUM field (RFC 2308 §4); `null` for other types. */
@@ -32,13 +35,17 @@ export interface ResourceRecord {
 
 /** A decoded DNS response. */
 export interface DnsMessage {
+  /** ID copied from the query (RFC 1035 §4.1.1). */
   id: number;
   /** RCODE (RFC 1035 §4.1.1): 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED. */
   rcode: number;
   /** TC: the answer did not fit; ask again over TCP (RFC 7766 §5). */
   truncated: boolean;
+  /** The first entry of the question section (RFC 1035 §4.1.2), if any. */
   question: { name: string; type: number } | undefined;
+  /** The answer section (RFC 1035 §4.1.3). */
   answers: ResourceRecord[];
+  /** The authority section (RFC 1035 §4.1.3); holds the SOA of negative answers (RFC 2308 §3). */
   authority: ResourceRecord[];
 }
 

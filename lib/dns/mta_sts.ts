@@ -12,9 +12,11 @@ import { parseTagList } from "./tag_list.ts";
 
 /** What `_mta-sts` says. */
 export interface MtaStsRecord {
+  /** The `_mta-sts.<domain>` TXT record's text (RFC 8461 §3.1), when there is one. */
   record?: string;
   /** The policy id (changes whenever the policy file does). */
   id?: string;
+  /** What the check found about the record. */
   findings: Finding[];
 }
 

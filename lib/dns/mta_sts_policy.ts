@@ -18,7 +18,9 @@ export type MtaStsMode = "enforce" | "testing" | "none";
 
 /** A parsed policy file. */
 export interface MtaStsPolicy {
+  /** The policy version; only `STSv1` is defined (RFC 8461 §3.2). */
   version: "STSv1";
+  /** The policy mode (RFC 8461 §5). */
   mode: MtaStsMode;
   /** Seconds senders may cache the policy. */
   maxAge: number;

@@ -17,12 +17,15 @@ import type { Resolver } from "./resolver.ts";
 
 /** One host mail may be handed to. */
 export interface MxHost {
+  /** MX PREFERENCE: lower is tried first (RFC 5321 §5.1); 0 for an implicit MX. */
   preference: number;
   /** Exchange name (A-labels, no final dot); the domain itself for an implicit MX. */
   exchange: string;
   /** IPv4 then IPv6 addresses. */
   addresses: string[];
+  /** The A question for the exchange. */
   a: Lookup<"A">;
+  /** The AAAA question for the exchange. */
   aaaa: Lookup<"AAAA">;
 }
 
@@ -35,12 +38,15 @@ export type RouteKind = "mx" | "implicit" | "null" | "none" | "nxdomain" | "unkn
 
 /** The mail route of a domain, from {@linkcode resolveMxRoute}. */
 export interface MxRoute {
+  /** The domain whose route this is (A-labels, no final dot). */
   domain: string;
+  /** What kind of route the domain has. */
   kind: RouteKind;
   /** The MX question's outcome (its TTL is the RRset's). */
   mx: Lookup<"MX">;
   /** Hosts by ascending preference, then name. */
   hosts: MxHost[];
+  /** What the check found about the route. */
   findings: Finding[];
 }
 

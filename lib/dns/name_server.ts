@@ -7,7 +7,9 @@
 
 /** A DNS server's address and port, the shape `Deno.resolveDns` takes as `nameServer`. */
 export interface NameServer {
+  /** The server's IPv4 or IPv6 address. */
   ipAddr: string;
+  /** The server's port, usually 53. */
   port: number;
 }
 

@@ -21,10 +21,16 @@ export type QueryType = "A" | "AAAA" | "CNAME" | "MX" | "PTR" | "TXT";
 
 /** The record data postie decodes, by query type. */
 export interface RecordData {
+  /** An IPv4 address in dotted-decimal form (RFC 1035 §3.4.1). */
   A: string;
+  /** An IPv6 address in text form (RFC 3596 §2.2). */
   AAAA: string;
+  /** The canonical name, no final dot (RFC 1035 §3.3.1). */
   CNAME: string;
+  /** The domain name pointed to, no final dot (RFC 1035 §3.3.12). */
   PTR: string;
+  /** PREFERENCE and EXCHANGE (RFC 1035 §3.3.9). */
   MX: { preference: number; exchange: string };
+  /** The character-strings joined (RFC 7208 §3.3). */
   TXT: string;
 }

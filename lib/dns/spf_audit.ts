@@ -26,6 +26,7 @@ const MX_NAME_LIMIT = 10;
 
 /** The SPF policy of one domain and of everything it includes. */
 export interface SpfPolicy {
+  /** The domain whose SPF policy this is. */
   domain: string;
   /** The SPF record, when there is exactly one. */
   record?: string;
@@ -35,6 +36,7 @@ export interface SpfPolicy {
   voidLookups: number;
   /** The policies pulled in by `include:` and `redirect=`, in record order. */
   includes: SpfPolicy[];
+  /** What the audit found, here and in every include and redirect. */
   findings: Finding[];
 }
 

@@ -18,7 +18,9 @@ export type SpfTerm =
 
 /** A parsed SPF record: its terms, or the first syntax error (a permerror, RFC 7208 §4.6). */
 export interface SpfRecord {
+  /** The record as published. */
   text: string;
+  /** The mechanisms and modifiers in record order (RFC 7208 §4.6.1). */
   terms: SpfTerm[];
   /** What makes the record a permerror, e.g. `unknown mechanism "foo"`. */
   error?: string;

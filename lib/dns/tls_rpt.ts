@@ -12,9 +12,11 @@ import { parseTagList } from "./tag_list.ts";
 
 /** What `_smtp._tls` says. */
 export interface TlsRptRecord {
+  /** The `_smtp._tls.<domain>` TXT record's text (RFC 8460 §3), when there is one. */
   record?: string;
   /** Where reports go. */
   rua: string[];
+  /** What the check found about the record. */
   findings: Finding[];
 }
 

@@ -30,8 +30,11 @@ export interface HttpsGetOptions {
 
 /** A response: status, header fields (names lower case), and the body's bytes. */
 export interface HttpsResponse {
+  /** The HTTP status code, e.g. 200. */
   status: number;
+  /** Header fields by lower-case name. */
   headers: Map<string, string>;
+  /** The body's bytes, as received. */
   body: Uint8Array;
 }
 

@@ -28,10 +28,13 @@ export interface MtaStsPolicyCheck {
   url: string;
   /** The address connected to. */
   address?: string;
+  /** The HTTPS port connected to, normally 443. */
   port: number;
   /** The HTTP status, when a response came. */
   status?: number;
+  /** The parsed policy (RFC 8461 §3.2), when the body was one. */
   policy?: MtaStsPolicy;
+  /** What the fetch found. */
   findings: Finding[];
 }
 

@@ -14,10 +14,15 @@ import { probeSmtp, type SmtpProbe } from "./smtp_probe.ts";
 
 /** One MX address checked: the probe, its PTR, and their findings. */
 export interface AddressCheck {
+  /** The MX host's exchange name (A-labels, no final dot). */
   exchange: string;
+  /** The MX host's PREFERENCE (RFC 5321 §5.1). */
   preference: number;
+  /** The IP address probed. */
   address: string;
+  /** What the SMTP probe saw. */
   probe: SmtpProbe;
+  /** The address's reverse DNS, forward-confirmed. */
   reverse: ReverseDns;
   /** The probe's findings, then the PTR's. */
   findings: Finding[];

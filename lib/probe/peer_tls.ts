@@ -17,11 +17,13 @@ export interface PeerTls {
   cipher: string;
   /** The certificate's subject, e.g. `CN=mx.example.com`. */
   subject: string;
+  /** The certificate's issuer, e.g. `CN=Example CA`. */
   issuer: string;
   /** subjectAltName entries without their type, e.g. `["mx.example.com", "127.0.0.1"]`. */
   altNames: string[];
   /** ISO dates of notBefore and notAfter. */
   validFrom: string;
+  /** ISO date of notAfter. */
   validTo: string;
   /** Whole days until notAfter; negative once expired. */
   daysToExpiry: number;

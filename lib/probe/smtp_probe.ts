@@ -23,6 +23,7 @@ export interface ProbeTimings {
   connectMs?: number;
   /** From connected to the whole banner. */
   bannerMs?: number;
+  /** From EHLO sent to its whole reply (RFC 5321 §4.1.1.1). */
   ehloMs?: number;
   /** From STARTTLS sent to the TLS handshake done. */
   tlsMs?: number;
@@ -36,18 +37,25 @@ export type StarttlsOutcome = "not-offered" | "refused" | "failed" | "ok" | "not
 
 /** Everything a probe saw, from {@linkcode probeSmtp}. */
 export interface SmtpProbe {
+  /** The IP address connected to. */
   address: string;
+  /** The TCP port connected to. */
   port: number;
   /** The name the server should answer for (the MX name): sent as SNI and checked. */
   name: string;
+  /** How long each step took. */
   timings: ProbeTimings;
+  /** The greeting (RFC 5321 §4.2), when one came. */
   banner?: Reply;
+  /** The reply to EHLO (RFC 5321 §4.1.1.1), when one came. */
   ehlo?: Reply;
   /** EHLO keywords with their parameters, e.g. `["PIPELINING", "SIZE 10240000"]`. */
   capabilities: string[];
+  /** How STARTTLS went (RFC 3207). */
   starttls: StarttlsOutcome;
   /** The reply to STARTTLS. */
   starttlsReply?: Reply;
+  /** The TLS session and server certificate, when the handshake completed. */
   tls?: PeerTls;
   /** Why the probe stopped early: the step and what happened. */
   failure?: { stage: ProbeStage; reason: string };
@@ -55,6 +63,7 @@ export interface SmtpProbe {
 
 /** Options of {@linkcode probeSmtp}. */
 export interface SmtpProbeOptions {
+  /** The IP address to connect to. */
   address: string;
   /** Default {@linkcode SMTP_PORT}. */
   port?: number;

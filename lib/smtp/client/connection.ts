@@ -18,7 +18,9 @@ import type { TranscriptDirection, TranscriptEvent } from "./transcript.ts";
 
 /** Where to connect and what to send. */
 export interface ClientConnectionOptions {
+  /** The server's host name or IP address. */
   hostname: string;
+  /** The TCP port, e.g. 25 or 587. */
   port: number;
   /** Opens the message content when the server is ready for it (read once, in chunks). */
   content: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
@@ -30,6 +32,7 @@ export interface ClientConnectionOptions {
 
 /** How a connection went: the session (replies, failure) and where it broke, if it did. */
 export interface ClientRun {
+  /** The session: replies received and how it ended. */
   session: ClientSession;
   /** Milliseconds since the start when each stage's reply arrived (`connect`: connected). */
   timings: Partial<Record<ClientStage | "connect", number>>;

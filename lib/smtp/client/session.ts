@@ -19,7 +19,9 @@ import type {
 
 /** A command for the connection to send: `VERB argument`. */
 export interface ClientCommand {
+  /** The command verb, e.g. `MAIL` (RFC 5321 §4.1.1). */
   verb: string;
+  /** Everything after the verb and its space, e.g. `FROM:<a@example.com>`. */
   argument?: string;
 }
 
