@@ -162,3 +162,17 @@ export async function appendResults(section: string, markdown: string): Promise<
   await Deno.writeTextFile(RESULTS, head + body, { append: true });
   console.error(`appended to ${RESULTS.pathname}`);
 }
+
+/**
+ * A small seeded PRNG (mulberry32), uniform in [0, 1): benchmarks generate the same corpus
+ * from the same seed, run after run.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

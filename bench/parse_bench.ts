@@ -28,7 +28,15 @@ import { createHash } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { decodeCharset, type MessagePart, parseMessage, walkParts } from "../lib/message/mod.ts";
-import { appendResults, BenchError, measure, peakRssKiB, printTable, type Row } from "./harness.ts";
+import {
+  appendResults,
+  BenchError,
+  measure,
+  peakRssKiB,
+  printTable,
+  type Row,
+  seededRandom as random,
+} from "./harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -49,17 +57,6 @@ type Load = "typical" | "large";
 const encoder = new TextEncoder();
 
 // ---- deterministic corpus -------------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ("the of and to in is that for it as with was on be by this are from at or an " +
   "meeting invoice report quarter delivery schedule please attached review café Grüße naïve " +

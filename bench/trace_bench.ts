@@ -19,7 +19,14 @@
 import { parseArgs } from "node:util";
 import { readHeaderFields, traceMessage } from "../lib/trace/mod.ts";
 import { startServe } from "../tests/e2e/serve_process.ts";
-import { appendResults, BenchError, measure, printTable, type Row } from "./harness.ts";
+import {
+  appendResults,
+  BenchError,
+  measure,
+  printTable,
+  type Row,
+  seededRandom as random,
+} from "./harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,17 +43,6 @@ const MAIN = new URL("../cli/main.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 // ---- deterministic corpus -------------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
