@@ -16,6 +16,7 @@ import { composeMessage } from "./send_compose.ts";
 import { printReport, transcriptPrinter } from "./send_report.ts";
 import { sendByMx } from "./send_route.ts";
 import type { HostPort } from "./values.ts";
+import { readInput } from "./read_input.ts";
 
 /** `postie send`'s options, as parsed. */
 export interface SendOptions {
@@ -184,9 +185,7 @@ async function composedContent(
 async function readBody(file: string): Promise<string> {
   let bytes: Uint8Array;
   try {
-    bytes = file === "-"
-      ? await new Response(Deno.stdin.readable).bytes()
-      : await Deno.readFile(file);
+    bytes = await readInput(file);
   } catch (error) {
     throw new SendInputError(
       ExitCode.NoInput,

@@ -9,6 +9,7 @@ import {
 import { ExitCode } from "../lib/sysexits.ts";
 import { type Palette, palette } from "./color.ts";
 import { renderTraceHtml } from "./trace_html.ts";
+import { readInput } from "./read_input.ts";
 
 /** `postie trace`'s options, as parsed. */
 export interface TraceCliOptions {
@@ -24,9 +25,7 @@ const BAR_WIDTH = 20;
 export async function runTrace(file: string, options: TraceCliOptions): Promise<number> {
   let bytes: Uint8Array;
   try {
-    bytes = file === "-"
-      ? await new Response(Deno.stdin.readable).bytes()
-      : await Deno.readFile(file);
+    bytes = await readInput(file);
   } catch (error) {
     console.error(`postie trace: cannot read ${file}: ${(error as Error).message}`);
     return ExitCode.NoInput;

@@ -17,7 +17,7 @@ export interface TestSummary {
   passed: number;
   /** Tests that failed. */
   failed: number;
-  /** Tests reported as ignored: skipped for a missing peer, or `ignore: true`. */
+  /** Tests Deno reports as ignored (a peer missing outside CI). */
   ignored: number;
 }
 
