@@ -8,9 +8,11 @@ export function traceCommand() {
       "Reads a message or its headers alone (pasted text: CRLF or LF, with or without the " +
         "blank line) and shows the hops in travel order with delays and TLS, then findings " +
         "(broken chain, reserved addresses, no TLS, large delays, clock skew, Date anomalies, " +
-        "alignment, Authentication-Results verdicts and forgeable ones) and a one-line " +
-        "verdict. Exits 0, 65 when the input has no header fields, 66 when it cannot be read, " +
-        "73 when the --html file cannot be written.",
+        "alignment, Authentication-Results verdicts and forgeable ones, ARC gaps and cv=fail " +
+        "claims) and a one-line verdict. X-Received fields (a provider's internal handoffs) " +
+        "are listed as internal notes, not hops; Return-Path and the DKIM and ARC signers " +
+        "(d=, s=, a=) are shown as claimed. Exits 0, 65 when the input has no header " +
+        "fields, 66 when it cannot be read, 73 when the --html file cannot be written.",
     )
     .argument("[file]", "message or headers; - or nothing for stdin")
     .option(

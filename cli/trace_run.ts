@@ -2,6 +2,8 @@ import {
   clientName,
   formatDuration,
   type Hop,
+  type Received,
+  type SignatureTags,
   type Trace,
   type TraceFinding,
   traceMessage,
@@ -48,7 +50,10 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
   return ExitCode.Ok;
 }
 
-/** The `--json` result: hops in travel order, total time, findings, verdict. */
+/**
+ * The `--json` result: hops in travel order, X-Received notes (`internal`), total time,
+ * DKIM and ARC signers, Return-Path, findings, verdict.
+ */
 export function traceJson(trace: Trace) {
   return {
     hops: trace.hops.map((hop) => ({
@@ -66,8 +71,18 @@ export function traceJson(trace: Trace) {
       warnings: hop.received.warnings,
       raw: hop.received.raw,
     })),
+    internal: trace.header.xReceived.map(({ received }) => ({
+      by: received.by ?? null,
+      with: received.with ?? null,
+      id: received.id ?? null,
+      time: received.time?.toISOString() ?? null,
+      raw: received.raw,
+    })),
     date: trace.date?.toISOString() ?? null,
     totalSeconds: trace.totalSeconds ?? null,
+    returnPath: trace.header.returnPath ?? null,
+    dkimSignatures: trace.header.dkimSignatures,
+    arc: trace.header.arc,
     trustedHosts: trace.zone.hosts,
     findings: trace.findings,
     verdict: trace.verdict,
@@ -84,7 +99,7 @@ function render(trace: Trace, colors: Palette): string {
     cut(hop.received.by ?? "?", 30),
     cut(hop.received.with ?? "", 14),
     tlsText(hop),
-    hop.received.time?.toISOString().replace("T", " ").replace(/\.000Z$/, "Z") ?? "?",
+    hop.received.time ? utc(hop.received.time) : "?",
     hop.delaySeconds === undefined ? "" : formatDuration(hop.delaySeconds),
   ]);
   const header = ["n", "from", "by", "with", "TLS", "time (UTC)", "delay"];
@@ -100,10 +115,41 @@ function render(trace: Trace, colors: Palette): string {
   if (trace.totalSeconds !== undefined) {
     lines.push(`total: ${formatDuration(trace.totalSeconds)} from Date to the last hop`);
   }
+  lines.push(...identityLines(trace));
   lines.push("", ...trace.findings.map((finding) => findingLine(finding, colors)));
   const verdict = trace.findings.some((f) => f.severity === "error") ? colors.red : colors.green;
   lines.push("", colors.bold(verdict(`verdict: ${trace.verdict}`)));
   return lines.join("\n");
+}
+
+/**
+ * X-Received notes (handoffs inside one provider, not hops), Return-Path, and the DKIM and ARC
+ * signers as the header claims them.
+ */
+function identityLines({ header }: Trace): string[] {
+  const time = (received: Received) => received.time ? ` at ${utc(received.time)}` : "";
+  const signer = (tags: SignatureTags) =>
+    [`d=${tags.domain ?? "?"}`, `s=${tags.selector ?? "?"}`, `a=${tags.algorithm ?? "?"}`]
+      .join(" ");
+  return [
+    ...header.xReceived.map(({ received }) =>
+      `internal: X-Received by ${received.by ?? "?"}${
+        received.with ? ` with ${received.with}` : ""
+      }${time(received)}`
+    ),
+    ...(header.returnPath === undefined ? [] : [`Return-Path: <${header.returnPath}>`]),
+    ...header.dkimSignatures.map((signature) => `DKIM-Signature: ${signer(signature)}`),
+    ...header.arc.sets.map((set) =>
+      `ARC i=${set.instance}: ${set.seal ? signer(set.seal) : "no seal"}` +
+      ` cv=${set.seal?.chainValidation ?? "?"}` +
+      (set.authenticationResults ? `, results by ${set.authenticationResults.authservId}` : "")
+    ),
+  ];
+}
+
+/** An instant as `2026-11-24 04:47:22Z`. */
+function utc(time: Date): string {
+  return time.toISOString().replace("T", " ").replace(/\.000Z$/, "Z");
 }
 
 /** A proportional bar for a delay; clock skew is written as such, not drawn. */

@@ -6,10 +6,8 @@
  * @module
  */
 
-import { parseAuthenticationResults } from "./authentication_results.ts";
 import type { TraceContext, TraceFinding, TraceSeverity } from "./finding.ts";
 import type { Hop } from "./hop.ts";
-import { parseReceivedSpf } from "./received_spf.ts";
 import { inZone } from "./trust.ts";
 
 const METHODS = new Set(["spf", "dkim", "dmarc", "arc"]);
@@ -19,11 +17,9 @@ const METHODS = new Set(["spf", "dkim", "dmarc", "arc"]);
  * are to be believed. A trusted field names a zone host and stands above every Received field
  * an outside host wrote; others are reported as forgeable.
  */
-export function checkAuthenticationResults({ fields, hops, zone }: TraceContext): TraceFinding[] {
+export function checkAuthenticationResults({ header, hops, zone }: TraceContext): TraceFinding[] {
   const outside = outsideFieldIndex(hops);
-  return fields.flatMap((field, fieldIndex) => {
-    if (field.name.toLowerCase() !== "authentication-results") return [];
-    const results = parseAuthenticationResults(field.unfolded);
+  return header.authenticationResults.flatMap(({ value: results, fieldIndex }) => {
     const id = results.authservId || "(no authserv-id)";
     if (!inZone(zone, results.authservId) || fieldIndex > outside) {
       const claims = results.verdicts.map((v) => `${v.method}=${v.result}`).join(" ");
@@ -47,11 +43,9 @@ export function checkAuthenticationResults({ fields, hops, zone }: TraceContext)
  * RFC 7208 §9.1: a Received-SPF field is believed when it stands above every Received field an
  * outside host wrote and its `receiver`, when named, is a trusted host.
  */
-export function checkReceivedSpf({ fields, hops, zone }: TraceContext): TraceFinding[] {
+export function checkReceivedSpf({ header, hops, zone }: TraceContext): TraceFinding[] {
   const outside = outsideFieldIndex(hops);
-  return fields.flatMap((field, fieldIndex): TraceFinding[] => {
-    if (field.name.toLowerCase() !== "received-spf") return [];
-    const spf = parseReceivedSpf(field.unfolded);
+  return header.receivedSpf.flatMap(({ value: spf, fieldIndex }): TraceFinding[] => {
     const by = spf.receiver === undefined ? "" : ` said by ${spf.receiver}`;
     const what = `spf=${spf.result || "?"}${by}` +
       (spf.clientIp ? ` for ${spf.clientIp}` : "") +

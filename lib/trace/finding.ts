@@ -7,6 +7,7 @@
 
 import type { HeaderField } from "../message/header.ts";
 import type { Hop } from "./hop.ts";
+import type { TraceHeader } from "./trace_header.ts";
 import type { TrustZone } from "./trust.ts";
 
 /** How much a finding matters: `error` suggests forgery or failure, `info` is context. */
@@ -24,12 +25,17 @@ export interface TraceFinding {
   hop?: number;
 }
 
-/** What a check reads: the hops, the header fields, the Date, the trust zone and now. */
+/**
+ * What a check reads: the hops, the header fields (and those a trace reads, parsed once), the
+ * Date, the trust zone and now.
+ */
 export interface TraceContext {
   /** The hops in travel order. */
   hops: readonly Hop[];
   /** Every header field, top first. */
   fields: readonly HeaderField[];
+  /** The fields a trace reads, parsed. */
+  header: TraceHeader;
   /** The Date field as an instant, when it has one. */
   date?: Date;
   /** The recipient's own infrastructure. */

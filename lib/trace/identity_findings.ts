@@ -6,12 +6,11 @@
  */
 
 import { organizationalDomain } from "../dns/organizational_domain.ts";
-import { findField, type HeaderField } from "../message/header.ts";
 import type { TraceContext, TraceFinding } from "./finding.ts";
 
 /** RFC 5322 §3.6.4: every message SHOULD have a Message-ID field. */
-export function checkMessageId({ fields }: TraceContext): TraceFinding[] {
-  if (findField(fields, "Message-ID")) return [];
+export function checkMessageId({ header }: TraceContext): TraceFinding[] {
+  if (header.messageId !== undefined) return [];
   return [{ severity: "warning", code: "no-message-id", message: "no Message-ID field" }];
 }
 
@@ -19,11 +18,11 @@ export function checkMessageId({ fields }: TraceContext): TraceFinding[] {
  * RFC 7489 §3.1 relaxed alignment: the From domain and the Return-Path (SPF) and DKIM d=
  * domains should share an organisational domain.
  */
-export function checkAlignment({ fields }: TraceContext): TraceFinding[] {
-  const from = addressDomain(findField(fields, "From")?.unfolded);
+export function checkAlignment({ header }: TraceContext): TraceFinding[] {
+  const from = addressDomain(header.from);
   if (from === undefined) return [];
   const findings: TraceFinding[] = [];
-  const returnPath = addressDomain(findField(fields, "Return-Path")?.unfolded);
+  const returnPath = addressDomain(header.returnPath);
   if (returnPath !== undefined && !aligned(from, returnPath)) {
     findings.push({
       severity: "info",
@@ -31,7 +30,8 @@ export function checkAlignment({ fields }: TraceContext): TraceFinding[] {
       message: `From domain ${from} does not align with Return-Path domain ${returnPath}`,
     });
   }
-  const signers = dkimDomains(fields);
+  // RFC 6376 §3.5: the d= tag of each DKIM-Signature field.
+  const signers = header.dkimSignatures.flatMap((signature) => signature.domain ?? []);
   if (signers.length > 0 && !signers.some((domain) => aligned(from, domain))) {
     findings.push({
       severity: "info",
@@ -46,15 +46,6 @@ export function checkAlignment({ fields }: TraceContext): TraceFinding[] {
 function addressDomain(value: string | undefined): string | undefined {
   const match = value === undefined ? null : /@([^\s<>@;,"()]+)>?[^@]*$/.exec(value);
   return match?.[1].toLowerCase().replace(/\.$/, "");
-}
-
-/** RFC 6376 §3.5: the d= tag of each DKIM-Signature field. */
-function dkimDomains(fields: readonly HeaderField[]): string[] {
-  return fields.filter((field) => field.name.toLowerCase() === "dkim-signature")
-    .flatMap((field) => {
-      const match = /(?:^|;)\s*d\s*=\s*([^;\s]+)/.exec(field.unfolded);
-      return match ? [match[1].toLowerCase()] : [];
-    });
 }
 
 function aligned(a: string, b: string): boolean {

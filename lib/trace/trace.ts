@@ -5,14 +5,14 @@
  * @module
  */
 
-import { parseDate } from "../message/date_parser.ts";
-import { findField, type HeaderField } from "../message/header.ts";
+import type { HeaderField } from "../message/header.ts";
+import { checkArc } from "./arc_findings.ts";
 import { checkAuthenticationResults, checkReceivedSpf } from "./auth_findings.ts";
 import { checkDate } from "./date_findings.ts";
 import { formatDuration } from "./duration.ts";
 import type { TraceCheck, TraceContext, TraceFinding } from "./finding.ts";
 import { readHeaderFields } from "./header_block.ts";
-import { buildHops, type Hop, type PlacedReceived, totalSeconds } from "./hop.ts";
+import { buildHops, type Hop, totalSeconds } from "./hop.ts";
 import {
   checkChain,
   checkDelays,
@@ -21,7 +21,7 @@ import {
   checkTls,
 } from "./hop_findings.ts";
 import { checkAlignment, checkMessageId } from "./identity_findings.ts";
-import { parseReceived } from "./received_parser.ts";
+import { readTraceHeader, type TraceHeader } from "./trace_header.ts";
 import { firstTrustedHop, type TrustZone, trustZone } from "./trust.ts";
 
 /** Every check a trace runs, in the order its findings are listed. */
@@ -36,6 +36,7 @@ const CHECKS: TraceCheck[] = [
   checkAlignment,
   checkAuthenticationResults,
   checkReceivedSpf,
+  checkArc,
 ];
 
 /** Options of {@link traceMessage}. */
@@ -50,6 +51,8 @@ export interface TraceOptions {
 export interface Trace {
   /** The header fields read, top first; none means the input had no header. */
   fields: HeaderField[];
+  /** The fields a trace reads, parsed: X-Received notes, DKIM signers, ARC sets, Return-Path. */
+  header: TraceHeader;
   /** The hops in travel order. */
   hops: Hop[];
   /** The Date field as an instant. */
@@ -83,21 +86,17 @@ const RANK = { error: 0, warning: 1, info: 2 };
 export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Trace {
   const warnings: string[] = [];
   const fields = readHeaderFields(bytes, warnings);
-  const placed: PlacedReceived[] = fields.flatMap((field, fieldIndex) =>
-    field.name.toLowerCase() === "received"
-      ? [{ received: parseReceived(field.unfolded), fieldIndex }]
-      : []
-  );
-  const travel = placed.map((entry) => entry.received).toReversed();
+  const header = readTraceHeader(fields);
+  const travel = header.received.map((entry) => entry.received).toReversed();
   const zone = trustZone(travel, options.trustedBy ?? []);
-  const dateField = findField(fields, "Date");
-  const date = dateField === undefined ? undefined : parseDate(dateField.unfolded);
-  const hops = buildHops(placed, date, firstTrustedHop(travel, zone));
-  const context: TraceContext = { hops, fields, date, zone, now: options.now ?? new Date() };
+  const date = header.date;
+  const hops = buildHops(header.received, date, firstTrustedHop(travel, zone));
+  const now = options.now ?? new Date();
+  const context: TraceContext = { hops, fields, header, date, zone, now };
   const findings = CHECKS.flatMap((check) => check(context))
     .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const total = totalSeconds(hops, date);
-  const trace = { fields, hops, date, totalSeconds: total, zone, findings };
+  const trace = { fields, header, hops, date, totalSeconds: total, zone, findings };
   return { ...trace, warnings, verdict: verdictOf(hops, total, findings) };
 }
 

@@ -95,3 +95,42 @@ Deno.test("trace --html writes a self-contained report: timeline, findings, esca
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("trace shows X-Received as internal notes, Return-Path, DKIM and ARC signers", async () => {
+  const file = `${FIXTURES}gmail_forwarded_arc.eml`;
+  const { stdout } = await postie([file]);
+  match(
+    stdout,
+    /^internal: X-Received by 2002:a17:90b:4c4a:b0:2e0:1234:5678 with SMTP at 2026-11-16 17:10:21Z$/m,
+  );
+  match(stdout, /^Return-Path: <list-bounces\+erin=gmail\.com@lists\.example\.com>$/m);
+  match(stdout, /^DKIM-Signature: d=example\.net s=20230601 a=rsa-sha256$/m);
+  match(
+    stdout,
+    /^ARC i=2: d=google\.com s=arc-20240605 a=rsa-sha256 cv=pass, results by mx\.google\.com$/m,
+  );
+  match(stdout, /^info +arc-chain: ARC chain of 2 sets \(claims, not verified\)/m);
+  const json = JSON.parse((await postie(["--json", file])).stdout);
+  deepEqual(json.internal.map((note: { by: string }) => note.by), [
+    "2002:a17:90b:4c4a:b0:2e0:1234:5678",
+  ]);
+  equal(json.hops.length, 3);
+  equal(json.returnPath, "list-bounces+erin=gmail.com@lists.example.com");
+  deepEqual(json.dkimSignatures[1], {
+    domain: "example.net",
+    selector: "20230601",
+    algorithm: "rsa-sha256",
+  });
+  deepEqual(
+    json.arc.sets.map((set: { instance: number; seal: { chainValidation: string } }) => [
+      set.instance,
+      set.seal.chainValidation,
+    ]),
+    [[1, "none"], [2, "pass"]],
+  );
+});
+
+Deno.test("trace --json reports an ARC gap", async () => {
+  const json = JSON.parse((await postie(["--json", `${FIXTURES}arc_gap.eml`])).stdout);
+  ok(json.findings.some((finding: { code: string }) => finding.code === "arc-gap"));
+});

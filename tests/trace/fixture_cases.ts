@@ -20,7 +20,10 @@ export function caseNames(): string[] {
     .map((entry) => entry.name.slice(0, -".eml".length)).sort();
 }
 
-/** What a case's expectation holds: per hop, the total and the findings as "severity code". */
+/**
+ * What a case's expectation holds: per hop, the total, the X-Received notes, the DKIM and ARC
+ * signers, the Return-Path and the findings as "severity code".
+ */
 export function summary(trace: Trace) {
   return {
     hops: trace.hops.map((hop) => ({
@@ -32,6 +35,14 @@ export function summary(trace: Trace) {
       trusted: hop.trusted,
     })),
     totalSeconds: trace.totalSeconds ?? null,
+    internal: trace.header.xReceived.map(({ received }) => ({
+      by: received.by ?? null,
+      with: received.with ?? null,
+      time: received.time?.toISOString() ?? null,
+    })),
+    dkim: trace.header.dkimSignatures,
+    arc: trace.header.arc,
+    returnPath: trace.header.returnPath ?? null,
     findings: trace.findings.map((finding) => `${finding.severity} ${finding.code}`),
   };
 }
