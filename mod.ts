@@ -23,6 +23,8 @@ export * from "./lib/message/mod.ts";
 export * from "./lib/dns/mod.ts";
 // lib/probe: a live SMTP probe of an MX address (banner, EHLO, STARTTLS, certificate, FCrDNS).
 export * from "./lib/probe/mod.ts";
+// lib/auth: DKIM signing, DKIM/ARC/SPF/DMARC verification (over mailauth).
+export * from "./lib/auth/mod.ts";
 // lib/trace: Received-path analysis (hops, delays, TLS, forgery hints).
 export * from "./lib/trace/mod.ts";
 // lib/smtp/server: the sans-IO session, its listener and connection glue.
