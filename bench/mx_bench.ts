@@ -128,7 +128,7 @@ try {
       },
     );
     const library = await measure(`lib/dns diagnose() in process (${N} domains)`, async () => {
-      const resolver = new Resolver({ nameServer: dns.nameServer, cacheSize: 100 });
+      const resolver = new Resolver({ nameServer: dns.nameServer });
       const queue = [...domains];
       const worker = async () => {
         for (let d = queue.pop(); d; d = queue.pop()) {

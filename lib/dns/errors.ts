@@ -25,3 +25,18 @@ export class DnsMessageError extends Error {
     this.name = "DnsMessageError";
   }
 }
+
+/** No answer from a DNS server within the time limit of a question. */
+export class DnsTimeoutError extends Error {
+  /** The server that did not answer, as `address:port` (`[address]:port` for IPv6). */
+  readonly server: string;
+
+  /** Creates the error for `server` silent for `timeoutMs`. */
+  constructor(server: { ipAddr: string; port: number }, timeoutMs: number) {
+    const { ipAddr, port } = server;
+    const text = ipAddr.includes(":") ? `[${ipAddr}]:${port}` : `${ipAddr}:${port}`;
+    super(`no answer from ${text} in ${timeoutMs} ms`);
+    this.name = "DnsTimeoutError";
+    this.server = text;
+  }
+}

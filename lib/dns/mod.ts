@@ -15,7 +15,7 @@
  * @module
  */
 
-export { DnsMessageError, DnsNameError } from "./errors.ts";
+export { DnsMessageError, DnsNameError, DnsTimeoutError } from "./errors.ts";
 export {
   errorFinding,
   type Finding,
@@ -40,12 +40,13 @@ export { reverseName } from "./reverse_name.ts";
 export { DNS_PORT, type NameServer, systemNameServer } from "./name_server.ts";
 export { type QueryType, type RecordData, RecordType } from "./record_type.ts";
 export {
-  DEFAULT_CACHE_SIZE,
+  DEFAULT_CACHE_BYTES,
   DEFAULT_DNS_TIMEOUT_MS,
+  MIN_CACHE_SECONDS,
   Resolver,
   type ResolverOptions,
 } from "./resolver.ts";
-export { DnsTransport, MAX_IN_FLIGHT, RESEND_MS } from "./transport.ts";
+export { DnsTransport, MAX_IN_FLIGHT, type QueryLimits, RESEND_MS } from "./transport.ts";
 export { auditBimi, type BimiRecord } from "./bimi.ts";
 export { diagnose, type Diagnosis } from "./diagnosis.ts";
 export { auditDmarc, type DmarcPolicy } from "./dmarc.ts";

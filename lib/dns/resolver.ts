@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DnsTimeoutError } from "./errors.ts";
 import type { DnsMessage, ResourceRecord } from "./message.ts";
 import type { Lookup, LookupStatus } from "./lookup.ts";
 import { type NameServer, systemNameServer } from "./name_server.ts";
@@ -15,8 +16,16 @@ import { DnsTransport } from "./transport.ts";
 
 /** Default time limit of one question, ms (dig's +time=5). */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
-/** Default number of answers kept; the oldest is dropped first. */
-export const DEFAULT_CACHE_SIZE = 10_000;
+/** Default bound of the cache, octets of answers (estimated); the least recently used go first. */
+export const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024;
+/**
+ * How long an answer is kept at least, s. RFC 2181 §8: a TTL of 0 means "use only for the
+ * transaction in progress", and diagnosing one domain asks some questions twice (the MX of the
+ * route and of SPF's `mx`), a second apart at most.
+ */
+export const MIN_CACHE_SECONDS = 1;
+/** What one cached answer costs beyond its text: the entry, the lookup, its arrays, ~octets. */
+const ENTRY_OVERHEAD = 200;
 
 /** Options of {@linkcode Resolver}. */
 export interface ResolverOptions {
@@ -24,18 +33,19 @@ export interface ResolverOptions {
   nameServer?: NameServer;
   /** Time limit of one question, ms. */
   timeoutMs?: number;
-  /** Answers kept in the cache. */
-  cacheSize?: number;
+  /** Bound of the cache, octets of answers (estimated). */
+  cacheBytes?: number;
 }
 
 interface Cached {
   expires: number;
+  bytes: number;
   lookup: Promise<Lookup>;
 }
 
 /**
- * Asks DNS questions and caches the answers for their TTL (concurrent askers of the same
- * question share one query).
+ * Asks DNS questions and caches the answers for their TTL, within a bound in octets (concurrent
+ * askers of the same question share one query).
  *
  * @example
  * ```ts
@@ -49,32 +59,46 @@ export class Resolver {
   /** The server asked. */
   readonly nameServer: NameServer;
   readonly #timeoutMs: number;
-  readonly #cacheSize: number;
+  readonly #cacheBytes: number;
+  /** In least recently used order: a hit moves its entry to the end. */
   readonly #cache = new Map<string, Cached>();
   readonly #transport = new DnsTransport();
+  #bytes = 0;
 
   /** Creates a resolver; nothing is sent until the first lookup. */
   constructor(options: ResolverOptions = {}) {
     this.nameServer = options.nameServer ?? systemNameServer();
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
-    this.#cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.#cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  }
+
+  /** Octets of answers cached now (estimated), at most the bound given. */
+  get cachedBytes(): number {
+    return this.#bytes;
   }
 
   /** Asks for `type` records of `name` (A-labels), from the cache when fresh. */
   lookup<T extends QueryType>(name: string, type: T, signal?: AbortSignal): Promise<Lookup<T>> {
-    const key = `${type} ${name.toLowerCase()}`;
-    const cached = this.#cache.get(key);
-    if (cached && cached.expires > Date.now()) return cached.lookup as Promise<Lookup<T>>;
-    this.#cache.delete(key);
-    const lookup = this.#ask(name, type, signal);
-    const entry: Cached = { expires: Infinity, lookup };
-    if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, entry);
+    const fqdn = name.endsWith(".") ? name.slice(0, -1) : name;
+    const key = `${type} ${fqdn.toLowerCase()}`;
+    const cached = this.#take(key);
+    if (cached && cached.expires > Date.now()) {
+      this.#cache.set(key, cached);
+      this.#bytes += cached.bytes;
+      return cached.lookup as Promise<Lookup<T>>;
+    }
+    const lookup = this.#ask(fqdn, type, signal);
+    const entry: Cached = { expires: Infinity, bytes: ENTRY_OVERHEAD + key.length, lookup };
+    this.#put(key, entry);
     lookup.then((result) => {
+      if (this.#cache.get(key) !== entry) return;
       // Failures are shared only while in flight; answers live for their TTL.
+      this.#take(key);
       if (result.status === "ok" || result.status === "nxdomain" || result.status === "nodata") {
-        entry.expires = Date.now() + result.ttl * 1000;
-      } else if (this.#cache.get(key) === entry) this.#cache.delete(key);
+        entry.expires = Date.now() + Math.max(result.ttl, MIN_CACHE_SECONDS) * 1000;
+        entry.bytes = answerBytes(key, result);
+        this.#put(key, entry);
+      }
     });
     return lookup;
   }
@@ -84,10 +108,26 @@ export class Resolver {
     this.#transport.close();
   }
 
-  async #ask<T extends QueryType>(name: string, type: T, signal?: AbortSignal): Promise<Lookup<T>> {
-    const fqdn = name.endsWith(".") ? name.slice(0, -1) : name;
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  #take(key: string): Cached | undefined {
+    const entry = this.#cache.get(key);
+    if (entry) {
+      this.#cache.delete(key);
+      this.#bytes -= entry.bytes;
+    }
+    return entry;
+  }
+
+  /** Adds `entry`, dropping the least recently used answers while over the bound. */
+  #put(key: string, entry: Cached): void {
+    this.#cache.set(key, entry);
+    this.#bytes += entry.bytes;
+    for (const oldest of this.#cache.keys()) {
+      if (this.#bytes <= this.#cacheBytes || oldest === key) break;
+      this.#take(oldest);
+    }
+  }
+
+  async #ask<T extends QueryType>(fqdn: string, type: T, signal?: AbortSignal): Promise<Lookup<T>> {
     const failed = (status: LookupStatus, reason: string): Lookup<T> => ({
       name: fqdn,
       type,
@@ -98,28 +138,27 @@ export class Resolver {
       reason,
     });
     try {
-      const message = await this.#transport.query(
-        this.nameServer,
-        fqdn,
-        RecordType[type],
-        combined,
-      );
+      const message = await this.#transport.query(this.nameServer, fqdn, RecordType[type], {
+        timeoutMs: this.#timeoutMs,
+        signal,
+      });
       return interpret(message, fqdn, type) ?? failed(...rcodeFailure(message.rcode));
     } catch (error) {
-      if (timeout.aborted) {
-        return failed(
-          "timeout",
-          `no answer from ${serverText(this.nameServer)} in ${this.#timeoutMs} ms`,
-        );
-      }
+      if (error instanceof DnsTimeoutError) return failed("timeout", error.message);
       if (signal?.aborted) throw signal.reason;
       return failed("error", error instanceof Error ? error.message : String(error));
     }
   }
 }
 
-function serverText({ ipAddr, port }: NameServer): string {
-  return ipAddr.includes(":") ? `[${ipAddr}]:${port}` : `${ipAddr}:${port}`;
+/** The estimated octets one cached answer holds: its key, records and aliases, and overhead. */
+function answerBytes(key: string, lookup: Lookup): number {
+  let chars = key.length;
+  for (const record of lookup.records) {
+    chars += typeof record === "string" ? record.length : record.exchange.length + 8;
+  }
+  for (const alias of lookup.aliases) chars += alias.length;
+  return ENTRY_OVERHEAD + chars;
 }
 
 /** RFC 1035 §4.1.1 response codes other than NOERROR and NXDOMAIN. */

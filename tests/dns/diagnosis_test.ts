@@ -1,7 +1,7 @@
 import { deepEqual as assertEquals, ok as assert } from "node:assert/strict";
-import dgram from "node:dgram";
 import { diagnose, type Diagnosis, Resolver, toMailDomain } from "../../lib/dns/mod.ts";
 import { peerTest } from "../peers.ts";
+import { startFakeDns } from "./fake_server.ts";
 import { dig, startZone } from "./zone.ts";
 
 function codes(d: Diagnosis, severity?: string): string[] {
@@ -131,23 +131,6 @@ peerTest(
   },
 );
 
-/** A UDP DNS server on loopback that answers every query with `rcode`, or never answers. */
-async function fakeServer(rcode: number | "silent") {
-  const socket = dgram.createSocket("udp4");
-  socket.on("message", (query, from) => {
-    if (rcode === "silent") return;
-    const reply = Uint8Array.from(query);
-    reply[2] = 0x81;
-    reply[3] = 0x80 | rcode;
-    socket.send(reply, from.port, from.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return {
-    nameServer: { ipAddr: "127.0.0.1", port: socket.address().port },
-    close: () => socket.close(),
-  };
-}
-
 Deno.test({
   name: "SERVFAIL, REFUSED and timeouts are reported as such, never as NXDOMAIN",
   sanitizeResources: false,
@@ -156,7 +139,7 @@ Deno.test({
     for (
       const [rcode, status] of [[2, "servfail"], [5, "refused"], ["silent", "timeout"]] as const
     ) {
-      const server = await fakeServer(rcode);
+      const server = await startFakeDns(() => rcode === "silent" ? "silent" : { rcode });
       const resolver = new Resolver({ nameServer: server.nameServer, timeoutMs: 300 });
       const d = await diagnose(resolver, toMailDomain("example.test"));
       assertEquals([d.route.kind, d.route.mx.status, d.verdict], ["unknown", status, "error"]);

@@ -1,0 +1,86 @@
+/**
+ * A scripted UDP DNS server on loopback for the resolver's tests: it answers each query as a
+ * function says (an RCODE, one A record, silence, or after a delay), and counts the queries.
+ *
+ * @module
+ */
+
+import dgram from "node:dgram";
+import type { NameServer } from "../../lib/dns/mod.ts";
+
+/** What the server does with one question. */
+export type FakeAnswer =
+  | { rcode: number }
+  | { a: string; ttl?: number; delayMs?: number }
+  | "silent";
+
+/** A running fake server. */
+export interface FakeDns {
+  /** Its address, for `new Resolver({ nameServer })`. */
+  nameServer: NameServer;
+  /** Queries received so far, by `name type` (type as a number), resends included. */
+  received: Map<string, number>;
+  /** Stops it. */
+  close(): void;
+}
+
+/** Starts a server that answers each question (name lower case, type code) with `answer`. */
+export async function startFakeDns(
+  answer: (name: string, type: number) => FakeAnswer,
+): Promise<FakeDns> {
+  const socket = dgram.createSocket("udp4");
+  const received = new Map<string, number>();
+  socket.on("message", (query, from) => {
+    const { name, end } = readQuestion(query);
+    const type = (query[end - 4] << 8) | query[end - 3];
+    const key = `${name} ${type}`;
+    received.set(key, (received.get(key) ?? 0) + 1);
+    const what = answer(name, type);
+    if (what === "silent") return;
+    const reply = "rcode" in what ? header(query, end, what.rcode, 0) : withA(query, end, what);
+    const send = () => socket.send(reply, from.port, from.address);
+    if ("delayMs" in what && what.delayMs) setTimeout(send, what.delayMs);
+    else send();
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return {
+    nameServer: { ipAddr: "127.0.0.1", port: socket.address().port },
+    received,
+    close: () => socket.close(),
+  };
+}
+
+function readQuestion(query: Uint8Array): { name: string; end: number } {
+  const labels: string[] = [];
+  let at = 12;
+  for (let length = query[at]; length !== 0; length = query[at]) {
+    labels.push(new TextDecoder().decode(query.subarray(at + 1, at + 1 + length)));
+    at += 1 + length;
+  }
+  return { name: labels.join(".").toLowerCase(), end: at + 5 };
+}
+
+/** The query's header and question, as a response with `rcode` and `answers` records. */
+function header(query: Uint8Array, end: number, rcode: number, answers: number): Uint8Array {
+  const reply = query.slice(0, end);
+  reply[2] = 0x81; // QR, RD
+  reply[3] = 0x80 | rcode; // RA
+  reply.set([0, 1, 0, answers, 0, 0, 0, 0], 4); // QDCOUNT 1, ANCOUNT, no NS, no additional
+  return reply;
+}
+
+function withA(query: Uint8Array, end: number, what: { a: string; ttl?: number }): Uint8Array {
+  const head = header(query, end, 0, 1);
+  const record = new Uint8Array(16);
+  const view = new DataView(record.buffer);
+  view.setUint16(0, 0xc00c); // the name: a pointer to the question's
+  view.setUint16(2, 1); // A
+  view.setUint16(4, 1); // IN
+  view.setUint32(6, what.ttl ?? 0);
+  view.setUint16(10, 4);
+  record.set(what.a.split(".").map(Number), 12);
+  const reply = new Uint8Array(head.length + record.length);
+  reply.set(head);
+  reply.set(record, head.length);
+  return reply;
+}
