@@ -51,6 +51,13 @@ export function sendCommand() {
       new Option("--quit-after <step>", "stop after this step and QUIT (data: close after 354)")
         .choices(QUIT_AFTER_STEPS),
     )
+    .option(
+      "--dkim-key <file>",
+      "sign with this DKIM private key (PEM, RSA or Ed25519; relaxed/relaxed); the message is " +
+        "read twice, once to sign, and --data - (stdin) is held in memory",
+    )
+    .option("--dkim-selector <selector>", "DKIM selector (s=), needed with --dkim-key")
+    .option("--dkim-domain <domain>", "DKIM signing domain (d=); default: the From domain")
     .option("-v, --verbose", "print the SMTP transcript (-> sent, <- received)")
     .option("--timing", "with -v: elapsed milliseconds on each transcript line")
     .addOption(
@@ -72,13 +79,18 @@ Examples:
   postie send --server 127.0.0.1:1025 --envelope-from a@example.test --to b@example.test \\
       --data message.eml --json
   postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v
-  postie send --from a@example.test --to b@example.com --to c@example.org --body hi --json`,
+  postie send --from a@example.test --to b@example.com --to c@example.org --body hi --json
+  postie send --server mx.example.test --from a@example.test --to b@example.test --body hi \\
+      --dkim-key dkim.pem --dkim-selector mail`,
     )
     .action(async (options, command) => {
       if (!options.to && !options.cc && !options.bcc) command.error("give --to, --cc or --bcc");
       if (!options.data && !options.from) command.error("give --from (or --data with a message)");
       if (!options.from && options.envelopeFrom === undefined) {
         command.error("give --from or --envelope-from");
+      }
+      if (options.dkimKey !== undefined && options.dkimSelector === undefined) {
+        command.error("give --dkim-selector with --dkim-key");
       }
       // Loaded on use, so other subcommands (and serve's worker) do not load lib/smtp/client.
       const { runSend } = await import("./send_run.ts");
