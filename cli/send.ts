@@ -1,5 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
+import { attachmentOptions, collect } from "./send_compose.ts";
 import { parseDuration, parseHostPort, parsePort } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
@@ -10,12 +11,17 @@ export const QUIT_AFTER_STEPS = ["connect", "banner", "ehlo", "mail", "rcpt", "d
 
 /** `postie send`: an SMTP client for scripts and debugging. */
 export function sendCommand() {
+  const attachment = attachmentOptions();
   return new Command("send")
     .summary("send a message over SMTP (a swaks-class client)")
     .description(
-      "Sends a message over SMTP: a file as is (--data), or a plain-text message " +
-        "composed from --subject and --body (Date, Message-ID, From/To/Cc; non-ASCII as RFC " +
-        "2047 words and quoted-printable; Bcc recipients only in the envelope). EHLO with a " +
+      "Sends a message over SMTP: a file as is (--data), or a MIME message composed " +
+        "from --subject, --body, --html, --attach and --inline (Date, Message-ID, From/To/Cc; " +
+        "non-ASCII headers as RFC 2047 words, file names as RFC 2231; text parts 7bit, " +
+        "quoted-printable or base64 by content, files base64, streamed from disk; Bcc " +
+        "recipients only in the envelope). An --html body goes with a plain-text part (derived " +
+        'from the HTML without --body); it shows an --inline image as <img src="cid:NAME">, ' +
+        "NAME being the file's name. --dump prints the message instead of sending it. EHLO with a " +
         "fallback to HELO, PIPELINING when offered, SIZE, SMTPUTF8 when an address needs it. " +
         "Without --server, each recipient domain's MX hosts are tried in preference order " +
         "(RFC 5321 §5.1), one session per domain. No STARTTLS or AUTH yet. Exit codes: 0 " +
@@ -42,11 +48,34 @@ export function sendCommand() {
     .option("--helo <name>", "name given in EHLO/HELO; default: this host's name")
     .addOption(
       new Option("--data <file>", "send FILE (or - for stdin) as the whole message, as is")
-        .conflicts(["subject", "body", "bodyFile"]),
+        .conflicts(["subject", "body", "bodyFile", "html", "attach", "inline", "header"]),
     )
     .option("--subject <text>", "Subject: of the composed message")
     .addOption(new Option("--body <text>", "text of the composed message").conflicts("bodyFile"))
-    .option("--body-file <file>", "read the composed message's text from FILE (UTF-8)")
+    .option(
+      "--body-file <file>",
+      "read the composed message's text from FILE (UTF-8, - for stdin); without --body, " +
+        "--body-file or --html, piped stdin is the text",
+    )
+    .option("--html <file>", "HTML body from FILE (UTF-8), with the text as multipart/alternative")
+    .addOption(attachment.attach)
+    .addOption(attachment.attachType)
+    .option(
+      "--inline <file>",
+      "image the HTML shows as cid:NAME (NAME: the file's name; repeatable)",
+      collect,
+    )
+    .option(
+      "--header <field>",
+      '"Name: value" in the composed message, replacing a generated field (repeatable)',
+      collect,
+    )
+    .option(
+      "--add-header <field>",
+      '"Name: value" put in front of the message (repeatable)',
+      collect,
+    )
+    .option("--dump", "print the message to stdout instead of sending it (no server needed)")
     .addOption(
       new Option("--quit-after <step>", "stop after this step and QUIT (data: close after 354)")
         .choices(QUIT_AFTER_STEPS),
@@ -80,13 +109,19 @@ Examples:
       --data message.eml --json
   postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v
   postie send --from a@example.test --to b@example.com --to c@example.org --body hi --json
+  postie send --server 127.0.0.1:1025 --from a@example.test --to b@example.test \\
+      --subject Report --html report.html --inline logo.png --attach report.pdf \\
+      --attach-type text/csv --attach data.txt      # report.html shows <img src="cid:logo.png">
+  postie send --from a@example.test --body-file note.txt --attach photo.jpg --dump > message.eml
   postie send --server mx.example.test --from a@example.test --to b@example.test --body hi \\
       --dkim-key dkim.pem --dkim-selector mail`,
     )
     .action(async (options, command) => {
-      if (!options.to && !options.cc && !options.bcc) command.error("give --to, --cc or --bcc");
+      if (!options.dump && !options.to && !options.cc && !options.bcc) {
+        command.error("give --to, --cc or --bcc");
+      }
       if (!options.data && !options.from) command.error("give --from (or --data with a message)");
-      if (!options.from && options.envelopeFrom === undefined) {
+      if (!options.dump && !options.from && options.envelopeFrom === undefined) {
         command.error("give --from or --envelope-from");
       }
       if (options.dkimKey !== undefined && options.dkimSelector === undefined) {

@@ -1,88 +1,257 @@
 /**
- * The simple text message `postie send` composes from --subject and --body: RFC 5322 header
- * fields (Date, Message-ID, From, To, Cc; never Bcc) and one text/plain part.
+ * The message `postie send` sends: a file as is (--data, with --add-header fields in front),
+ * or one composed by lib/message's builder from --subject, --body, --html, --attach, --inline
+ * and --header. Load mode and sendmail mode build theirs with the same functions.
  *
  * @module
  */
 
-import { formatMailbox, type Mailbox } from "../lib/address/mod.ts";
-import { formatDate } from "../lib/message/mod.ts";
-import { encodeWords, isPlainAscii } from "./send_encoded_word.ts";
-import { encodeQuotedPrintable } from "./send_quoted_printable.ts";
+import { Option } from "@commander-js/extra-typings";
+import { AddressSyntaxError, type Mailbox } from "../lib/address/mod.ts";
+import {
+  type AttachmentDraft,
+  composeMessage,
+  foldField,
+  HeaderLineTooLongError,
+  type MessageDraft,
+  MessageDraftError,
+  MessageSourceError,
+  unstructuredValue,
+} from "../lib/message/mod.ts";
+import { ExitCode } from "../lib/sysexits.ts";
+import { readInput } from "./read_input.ts";
 
-/** RFC 5322 §2.1.1: lines SHOULD stay within 78 characters, and MUST within 998. */
-const FOLD_AT = 78;
-const MAX_LINE_OCTETS = 998;
+/** An --attach file, with the --attach-type given before it, if any. */
+export interface AttachOption {
+  /** The file's path; its base name is the name the recipient sees. */
+  path: string;
+  /** The media type to use instead of the one its extension says. */
+  type?: string;
+}
 
-/** What the message says. */
-export interface ComposeInput {
-  from: Mailbox;
-  to: Mailbox[];
-  cc: Mailbox[];
+/** The options a composed message is made of. */
+export interface ComposeFlags {
+  /** --subject. */
   subject?: string;
-  /** The body text; any line endings. */
-  body: string;
-  /** The Date field's moment; now by default. */
-  date?: Date;
-  /** The Message-ID without angle brackets; a random one at the From domain by default. */
-  messageId?: string;
+  /** --body: the text. */
+  body?: string;
+  /** --body-file: the text's file (UTF-8), or - for stdin. */
+  bodyFile?: string;
+  /** --html: an HTML file (UTF-8), sent with the text as multipart/alternative. */
+  html?: string;
+  /** --attach, in order. */
+  attach?: AttachOption[];
+  /** --inline: images the HTML refers to as cid:NAME. */
+  inline?: string[];
+  /** --header "Name: value", replacing a generated field of the same name. */
+  header?: string[];
+}
+
+/** Where a message comes from: composed, or --data. */
+export interface ContentFlags extends ComposeFlags {
+  /** --data: a whole message file, or - for stdin. */
+  data?: string;
+  /** --add-header "Name: value": fields put in front of the message. */
+  addHeader?: string[];
+}
+
+/** The message to send: opened when the server is ready for it, with its size if known. */
+export interface MessageContent {
+  /** Opens the message's octets; a composed message can be opened again and again. */
+  open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  /** Its size in octets (RFC 1870), when known before sending. */
+  size?: number;
+}
+
+/** A reason not to send the message, with the sysexits code to exit with. */
+export class ComposeInputError extends Error {
+  /** The sysexits code. */
+  readonly exitCode: number;
+
+  /** Creates the error with its exit code and a message naming the flag. */
+  constructor(exitCode: number, message: string) {
+    super(message);
+    this.exitCode = exitCode;
+    this.name = "ComposeInputError";
+  }
 }
 
 /**
- * Builds the message: 7bit when the text is ASCII with lines within 998 octets, else
- * quoted-printable UTF-8; CRLF line endings throughout.
+ * `--attach FILE` (repeatable) and `--attach-type TYPE`, which applies to the --attach
+ * options after it (as swaks does). The two share their state, so each command gets a pair.
+ */
+export function attachmentOptions() {
+  let type: string | undefined;
+  return {
+    attach: new Option("--attach <file>", "attach FILE (repeatable); media type from its name")
+      .argParser((path: string, previous: AttachOption[] = []) => [...previous, { path, type }]),
+    attachType: new Option("--attach-type <type>", "media type of the --attach files after it")
+      .argParser((value: string) => (type = value)),
+  };
+}
+
+/** Collects a repeatable option's values in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * The message the options describe: --data's file (or stdin) as is, its size declared when it
+ * is a file, after any --add-header fields; else the composed message, 7bit-safe (8bit would
+ * need the server's 8BITMIME before MAIL FROM).
  *
  * @example
- * ```ts
- * import { composeMessage } from "./send_compose.ts";
+ * ```ts ignore
+ * import { messageContent } from "./send_compose.ts";
  * const from = { address: "a@x.test", localPart: "a", domain: "x.test" };
- * composeMessage({ from, to: [from], cc: [], subject: "hi", body: "Hello\n" });
+ * const content = await messageContent({ subject: "hi", body: "Hello" }, { from, to: [from] });
+ * await (await content.open()).pipeTo(Deno.stdout.writable);
  * ```
  */
-export function composeMessage(input: ComposeInput): Uint8Array {
-  const lines = input.body.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
-  const encoder = new TextEncoder();
-  const plain = isPlainAscii(input.body.replace(/[\r\n]/g, "")) &&
-    lines.every((line) => line.length <= MAX_LINE_OCTETS);
-  const header = [
-    `Date: ${formatDate(input.date ?? new Date())}`,
-    `From: ${mailboxField(input.from)}`,
-    ...(input.to.length > 0 ? [addressField("To", input.to)] : []),
-    ...(input.cc.length > 0 ? [addressField("Cc", input.cc)] : []),
-    ...(input.subject !== undefined ? [`Subject: ${subjectField(input.subject)}`] : []),
-    `Message-ID: <${input.messageId ?? `${crypto.randomUUID()}@${input.from.domain}`}>`,
-    "MIME-Version: 1.0",
-    `Content-Type: text/plain; charset=${plain ? "us-ascii" : "utf-8"}`,
-    `Content-Transfer-Encoding: ${plain ? "7bit" : "quoted-printable"}`,
-  ];
-  const body = plain ? lines.join("\r\n") : encodeQuotedPrintable(lines);
-  return encoder.encode(`${header.join("\r\n")}\r\n\r\n${body}\r\n`);
+export async function messageContent(
+  flags: ContentFlags,
+  people: { from?: Mailbox; to?: Mailbox[]; cc?: Mailbox[] },
+): Promise<MessageContent> {
+  const added = addedFields(flags.addHeader ?? []);
+  const message = flags.data !== undefined
+    ? await dataContent(flags.data)
+    : await composedContent(await draftFromFlags(flags, people));
+  if (added.length === 0) return message;
+  return {
+    open: async () => ReadableStream.from(prepend(added, await message.open())),
+    size: message.size === undefined ? undefined : added.length + message.size,
+  };
 }
 
-/** A mailbox with its display name as encoded-words when not ASCII (RFC 2047 §5 (3)). */
-function mailboxField(mailbox: Mailbox): string {
-  if (mailbox.name === undefined || isPlainAscii(mailbox.name)) return formatMailbox(mailbox);
-  const address = formatMailbox({ ...mailbox, name: undefined });
-  return `${encodeWords(mailbox.name)} <${address}>`;
-}
-
-/** `Name: a, b, …`, folded before an address that would pass 78 characters. */
-function addressField(name: string, mailboxes: Mailbox[]): string {
-  let field = `${name}:`;
-  let lineLength = field.length;
-  for (const [i, mailbox] of mailboxes.entries()) {
-    const text = mailboxField(mailbox) + (i < mailboxes.length - 1 ? "," : "");
-    const firstLine = text.split("\r\n")[0];
-    if (i > 0 && lineLength + 1 + firstLine.length > FOLD_AT) {
-      field += "\r\n"; // RFC 5322 §2.2.3: fold at white space
-      lineLength = 0;
-    }
-    field += ` ${text}`;
-    lineLength += 1 + text.length;
+/**
+ * The draft the composing options describe. The text is --body, --body-file, or stdin when
+ * neither (nor --html) is given and stdin is not a terminal; with --html and no text, the
+ * builder derives the text from the HTML.
+ */
+export async function draftFromFlags(
+  flags: ComposeFlags,
+  people: { from?: Mailbox; to?: Mailbox[]; cc?: Mailbox[] },
+): Promise<MessageDraft> {
+  if (!people.from) throw new ComposeInputError(ExitCode.Usage, "give --from");
+  let text = flags.body;
+  if (flags.bodyFile !== undefined) text = await readText(flags.bodyFile, "--body-file");
+  else if (text === undefined && flags.html === undefined && !Deno.stdin.isTerminal()) {
+    text = await readText("-", "stdin");
   }
-  return field;
+  const attachment = (path: string, mediaType?: string): AttachmentDraft => ({
+    fileName: path.replace(/^.*[\\/]/, ""),
+    mediaType,
+    content: { path },
+  });
+  return {
+    from: people.from,
+    to: people.to,
+    cc: people.cc,
+    subject: flags.subject,
+    text,
+    html: flags.html === undefined ? undefined : await readText(flags.html, "--html"),
+    attachments: (flags.attach ?? []).map((file) => attachment(file.path, file.type)),
+    inline: (flags.inline ?? []).map((path) => attachment(path)),
+    headers: (flags.header ?? []).map((text) => headerOption(text, "--header")),
+  };
 }
 
-function subjectField(subject: string): string {
-  return isPlainAscii(subject) ? subject : encodeWords(subject);
+/** Composes the draft; its errors become {@linkcode ComposeInputError}s with exit codes. */
+async function composedContent(draft: MessageDraft): Promise<MessageContent> {
+  try {
+    const message = await composeMessage(draft, { eightBit: false });
+    return { open: () => message.stream(), size: message.size };
+  } catch (error) {
+    if (error instanceof MessageSourceError) {
+      throw new ComposeInputError(ExitCode.NoInput, error.message);
+    }
+    if (error instanceof MessageDraftError || error instanceof HeaderLineTooLongError) {
+      throw new ComposeInputError(ExitCode.Usage, error.message);
+    }
+    if (error instanceof AddressSyntaxError) {
+      throw new ComposeInputError(ExitCode.Usage, `--header: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The --add-header fields, folded, each with its CRLF. */
+function addedFields(texts: string[]): Uint8Array {
+  const fields = texts.map((text) => {
+    const { name, value } = headerOption(text, "--add-header");
+    try {
+      return `${foldField(name, unstructuredValue(value))}\r\n`;
+    } catch (error) {
+      if (!(error instanceof HeaderLineTooLongError)) throw error;
+      throw new ComposeInputError(ExitCode.Usage, `--add-header: ${error.message}`);
+    }
+  });
+  return new TextEncoder().encode(fields.join(""));
+}
+
+/** `--data FILE|-`: the file streamed as is, its size declared (RFC 1870). */
+async function dataContent(file: string): Promise<MessageContent> {
+  if (file === "-") return { open: () => Deno.stdin.readable };
+  let size: number;
+  try {
+    size = (await Deno.stat(file)).size;
+  } catch (error) {
+    throw new ComposeInputError(ExitCode.NoInput, `--data: cannot read ${file}: ${reason(error)}`);
+  }
+  if (size === 0) throw new ComposeInputError(ExitCode.DataErr, `--data: ${file} is empty`);
+  return { open: async () => (await Deno.open(file)).readable, size };
+}
+
+/** `Name: value` split at its first colon. */
+function headerOption(text: string, flag: string): { name: string; value: string } {
+  const colon = text.indexOf(":");
+  const name = text.slice(0, Math.max(colon, 0)).trim();
+  if (colon < 0 || name === "") {
+    throw new ComposeInputError(ExitCode.Usage, `${flag}: "${text}" is not "Name: value"`);
+  }
+  return { name, value: text.slice(colon + 1).trim() };
+}
+
+/** A text file (or - for stdin) as UTF-8. */
+async function readText(file: string, flag: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(file);
+  } catch (error) {
+    throw new ComposeInputError(ExitCode.NoInput, `${flag}: cannot read ${file}: ${reason(error)}`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ComposeInputError(ExitCode.DataErr, `${flag}: ${file} is not UTF-8 text`);
+  }
+}
+
+async function* prepend(
+  head: Uint8Array,
+  rest: ReadableStream<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield head;
+  yield* rest;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `--dump`: writes the message to stdout instead of sending it; returns the exit code (0, or
+ * 66 when a file cannot be read on the way; a reader that stops early, as `head` does, is
+ * not an error).
+ */
+export async function dumpMessage(content: MessageContent): Promise<number> {
+  try {
+    await (await content.open()).pipeTo(Deno.stdout.writable, { preventClose: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.BrokenPipe) return ExitCode.Ok;
+    if (!(error instanceof MessageSourceError)) throw error;
+    console.error(`postie send: ${error.message}`);
+    return ExitCode.NoInput;
+  }
+  return ExitCode.Ok;
 }

@@ -12,9 +12,15 @@ import {
   runClientSession,
 } from "../lib/smtp/client/mod.ts";
 import { ExitCode } from "../lib/sysexits.ts";
-import { composeMessage } from "./send_compose.ts";
+import {
+  ComposeInputError,
+  dumpMessage,
+  type MessageContent,
+  messageContent,
+} from "./send_compose.ts";
 import { printReport, transcriptPrinter } from "./send_report.ts";
 import { sendByMx } from "./send_route.ts";
+import type { AttachOption } from "./send_compose.ts";
 import type { HostPort } from "./values.ts";
 import { readInput } from "./read_input.ts";
 
@@ -33,6 +39,12 @@ export interface SendOptions {
   subject?: string;
   body?: string;
   bodyFile?: string;
+  html?: string;
+  attach?: AttachOption[];
+  inline?: string[];
+  header?: string[];
+  addHeader?: string[];
+  dump?: true;
   quitAfter?: QuitAfter;
   verbose?: true;
   timing?: true;
@@ -43,18 +55,12 @@ export interface SendOptions {
   dkimDomain?: string;
 }
 
-/** The message to send: opened when the server is ready for it, with its size if known. */
-interface Content {
-  open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
-  size?: number;
-}
-
 /** What to send, checked before connecting. */
 interface SendInput {
   transaction: MailTransaction;
   /** Each recipient's domain in A-labels, in the order of `transaction.recipients`. */
   domains: string[];
-  content: Content;
+  content: MessageContent;
 }
 
 /** A reason to stop before connecting, with its exit code. */
@@ -71,10 +77,11 @@ export async function runSend(options: SendOptions): Promise<number> {
   try {
     input = await prepare(options);
   } catch (error) {
-    if (!(error instanceof SendInputError)) throw error;
+    if (!(error instanceof SendInputError || error instanceof ComposeInputError)) throw error;
     console.error(`postie send: ${error.message}`);
     return error.exitCode;
   }
+  if (options.dump) return await dumpMessage(input.content);
   const { transaction, domains, content } = input;
   const name = options.helo ?? clientName();
   const connection = {
@@ -100,11 +107,9 @@ async function prepare(options: SendOptions): Promise<SendInput> {
   const to = mailboxes(options.to ?? [], "--to");
   const cc = mailboxes(options.cc ?? [], "--cc");
   const bcc = mailboxes(options.bcc ?? [], "--bcc");
-  const unsigned = options.data !== undefined
-    ? await dataContent(options.data)
-    : await composedContent(options, from!, to, cc);
+  const unsigned = await messageContent(options, { from, to, cc });
   const content = options.dkimKey === undefined ? unsigned : await dkimContent(unsigned, options);
-  const { transaction, domains } = envelope(options.envelopeFrom ?? from!.address, [
+  const { transaction, domains } = envelope(options.envelopeFrom ?? from?.address ?? "", [
     ...to,
     ...cc,
     ...bcc,
@@ -159,25 +164,15 @@ function envelope(
   return { transaction, domains: forward.map((p) => p.mailbox!.asciiDomain) };
 }
 
-/** `--data FILE|-`: the file streamed as is, its size declared (RFC 1870). */
-async function dataContent(file: string): Promise<Content> {
-  if (file === "-") return { open: () => Deno.stdin.readable };
-  let size: number;
-  try {
-    size = (await Deno.stat(file)).size;
-  } catch (error) {
-    throw new SendInputError(ExitCode.NoInput, `--data: cannot read ${file}: ${message(error)}`);
-  }
-  if (size === 0) throw new SendInputError(ExitCode.DataErr, `--data: ${file} is empty`);
-  return { open: async () => (await Deno.open(file)).readable, size };
-}
-
 /**
  * `--dkim-key`: the content with a DKIM-Signature field in front (RFC 6376 §5). Signing reads
  * the message once before it is sent, so `open` must give the same bytes twice; stdin, which
  * can be read only once, is held in memory.
  */
-async function dkimContent(content: Content, options: SendOptions): Promise<Content> {
+async function dkimContent(
+  content: MessageContent,
+  options: SendOptions,
+): Promise<MessageContent> {
   // Loaded on use: mailauth is needed only to sign.
   const { DkimSignError, signDkim } = await import("../lib/auth/sign.ts");
   let privateKey: string;
@@ -209,37 +204,6 @@ async function* withField(field: Uint8Array, message: Uint8Array | ReadableStrea
   yield field;
   if (message instanceof Uint8Array) yield message;
   else yield* message;
-}
-
-/** The message composed from --subject and --body or --body-file. */
-async function composedContent(
-  options: SendOptions,
-  from: Mailbox,
-  to: Mailbox[],
-  cc: Mailbox[],
-): Promise<Content> {
-  const body = options.bodyFile === undefined
-    ? options.body ?? ""
-    : await readBody(options.bodyFile);
-  const message = composeMessage({ from, to, cc, subject: options.subject, body });
-  return { open: () => ReadableStream.from([message]), size: message.length };
-}
-
-async function readBody(file: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readInput(file);
-  } catch (error) {
-    throw new SendInputError(
-      ExitCode.NoInput,
-      `--body-file: cannot read ${file}: ${message(error)}`,
-    );
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new SendInputError(ExitCode.DataErr, `--body-file: ${file} is not UTF-8 text`);
-  }
 }
 
 /** The name postie gives in EHLO: this machine's. */

@@ -1,9 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import fc from "fast-check";
-import { decodeEncodedWords, QuotedPrintableDecoder } from "../../lib/message/mod.ts";
 import { LineReader, readerSource } from "../../lib/wire/mod.ts";
-import { encodeWords } from "../../cli/send_encoded_word.ts";
-import { encodeQuotedPrintable } from "../../cli/send_quoted_printable.ts";
 import { runPostie } from "./run_postie.ts";
 
 const decoder = new TextDecoder();
@@ -85,7 +81,7 @@ Deno.test("--help names the MX default and shows examples", async () => {
   equal(code, 0);
   match(stdout, /--server <host\[:port\]>\s+SMTP server \(port 25 if none\); default: each/);
   match(stdout, /Examples:\n {2}postie send/);
-  ok(!/--starttls|--attach|--auth/.test(stdout), "no flag of what is not built");
+  ok(!/--starttls|--auth/.test(stdout), "no flag of what is not built");
 });
 
 Deno.test("a missing --data file exits 66, an empty one 65, a non-UTF-8 --body-file 65", async () => {
@@ -195,32 +191,3 @@ Deno.test("a server that hangs up mid-session exits 75; one that stalls, 75 afte
   equal(stalled.code, 75);
   match(stalled.stderr, /no progress in 300 ms/);
 });
-
-Deno.test("quoted-printable: decodes back, lines within 76 characters (RFC 2045 §6.7)", () => {
-  fc.assert(fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 300 })), (lines) => {
-    const clean = lines.map((line) => line.replace(/[\r\n]/g, ""));
-    const encoded = encodeQuotedPrintable(clean);
-    ok(encoded.split("\r\n").every((line) => line.length <= 76 && !/[ \t]$/.test(line)));
-    const decoder = new QuotedPrintableDecoder();
-    const bytes = concat([decoder.decode(new TextEncoder().encode(encoded)), decoder.end()]);
-    equal(new TextDecoder().decode(bytes), clean.join("\r\n"));
-  }));
-});
-
-Deno.test("encoded-words: decode back, each within 75 characters (RFC 2047 §2)", () => {
-  fc.assert(fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), (text) => {
-    const encoded = encodeWords(text);
-    ok(encoded.split("\r\n ").every((word) => word.length <= 75));
-    equal(decodeEncodedWords(encoded.replaceAll("\r\n", "")), text);
-  }));
-});
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
