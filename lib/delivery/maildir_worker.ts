@@ -1,4 +1,5 @@
 import { Maildir } from "./maildir.ts";
+import { lowerThreadPriority } from "./thread_priority.ts";
 
 /** The operations local delivery needs from a Maildir, wherever its file work runs. */
 export interface MaildirStore {
@@ -12,6 +13,12 @@ export interface MaildirStore {
 
 /** The name a Maildir worker is started with; the entry module checks it. */
 export const MAILDIR_WORKER_NAME = "postie-maildir";
+
+/**
+ * The worker thread's niceness: under load, accepting mail (the 250 a client waits for) goes
+ * before writing it into the Maildir (which follows the durable spool and may wait).
+ */
+const DELIVERY_NICENESS = 10;
 
 type Request =
   | { seq: number; op: "contains"; name: string; size: number }
@@ -90,6 +97,7 @@ export function runMaildirWorker(): boolean {
     onmessage: ((event: MessageEvent) => void) | null;
   };
   if (scope.name !== MAILDIR_WORKER_NAME) return false;
+  lowerThreadPriority(DELIVERY_NICENESS);
   let maildir: Maildir | undefined;
   scope.onmessage = async (event: MessageEvent<Request[] | { dir: string }>) => {
     if (!Array.isArray(event.data)) {
