@@ -1,7 +1,6 @@
 import {
   DotUnstuffer,
   encodeReply,
-  formatReply,
   LineReader,
   LineTooLongError,
   readChunk,
@@ -367,8 +366,24 @@ export class SmtpConnection {
   }
 }
 
+/** Wire encodings of the frozen replies (Replies' fixed ones), made once per process. */
+const fixedEncodings = new WeakMap<Reply, Uint8Array>();
+
+function encodeOne(reply: Reply): Uint8Array {
+  if (!Object.isFrozen(reply)) return encodeReply(reply);
+  let bytes = fixedEncodings.get(reply);
+  if (!bytes) fixedEncodings.set(reply, bytes = encodeReply(reply));
+  return bytes;
+}
+
 function encodeReplies(replies: Reply[]): Uint8Array {
-  return replies.length === 1
-    ? encodeReply(replies[0])
-    : new TextEncoder().encode(replies.map(formatReply).join(""));
+  if (replies.length === 1) return encodeOne(replies[0]);
+  const pieces = replies.map(encodeOne);
+  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  return bytes;
 }

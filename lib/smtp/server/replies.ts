@@ -1,21 +1,46 @@
 import { type Reply, reply } from "../../wire/mod.ts";
 
 /**
+ * A reply that never changes, made once and frozen: sessions share it, and the connection keeps
+ * its wire encoding (see `encodeReplies` in connection.ts) instead of formatting it per message.
+ */
+function fixed(code: number, enhanced: string | undefined, text: string): () => Reply {
+  const made = reply(code, enhanced, text);
+  Object.freeze(made.lines);
+  Object.freeze(made);
+  return () => made;
+}
+
+/** Like {@link fixed}, for a reply that depends only on this server's host name. */
+function perHost(make: (host: string) => Reply): (host: string) => Reply {
+  const made = new Map<string, Reply>();
+  return (host) => {
+    let found = made.get(host);
+    if (!found) {
+      found = make(host);
+      Object.freeze(found.lines);
+      made.set(host, Object.freeze(found));
+    }
+    return found;
+  };
+}
+
+/**
  * Every reply the server sends, named once, with its RFC 5321 code and RFC 3463 enhanced status.
  * The greeting and the HELO/EHLO replies carry no enhanced status (RFC 2034 §3).
  */
 export const Replies = {
-  greeting: (host: string): Reply => reply(220, undefined, `${host} ESMTP postie`),
+  greeting: perHost((host) => reply(220, undefined, `${host} ESMTP postie`)),
   helo: (host: string): Reply => reply(250, undefined, host),
   ehlo: (host: string, client: string, extensions: string[]): Reply =>
     reply(250, undefined, `${host} greets ${client}`, ...extensions),
-  ok: (): Reply => reply(250, "2.0.0", "Ok"),
-  senderOk: (): Reply => reply(250, "2.1.0", "Sender ok"),
-  recipientOk: (): Reply => reply(250, "2.1.5", "Recipient ok"),
-  startData: (): Reply => reply(354, undefined, "End data with <CR><LF>.<CR><LF>"),
+  ok: fixed(250, "2.0.0", "Ok"),
+  senderOk: fixed(250, "2.1.0", "Sender ok"),
+  recipientOk: fixed(250, "2.1.5", "Recipient ok"),
+  startData: fixed(354, undefined, "End data with <CR><LF>.<CR><LF>"),
   chunkReceived: (size: number): Reply => reply(250, "2.0.0", `${size} octets received`),
   queued: (queueId: string): Reply => reply(250, "2.0.0", `Ok: queued as ${queueId}`),
-  closing: (host: string): Reply => reply(221, "2.0.0", `${host} closing connection`),
+  closing: perHost((host) => reply(221, "2.0.0", `${host} closing connection`)),
   help: (): Reply =>
     reply(
       214,
