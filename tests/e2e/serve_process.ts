@@ -47,7 +47,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Serve
       "run",
       "-A",
       // As `deno task serve` and the compiled binary run it (see deno.json).
-      "--v8-flags=--max-semi-space-size=4",
+      "--v8-flags=--max-semi-space-size=4,--max-old-space-size=512",
       options.main ?? MAIN,
       "serve",
       "--listen",
