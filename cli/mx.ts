@@ -18,10 +18,11 @@ export function mxCommand() {
       "Looks up a domain's MX records in preference order with their addresses (implicit MX " +
         "when there is none, null MX as 'accepts no mail'), and judges its SPF (lookups counted " +
         "through includes), DMARC (falling back to the organisational domain), MTA-STS, TLS-RPT " +
-        "and BIMI records. With --check it also connects to every MX address: banner, EHLO, " +
-        "STARTTLS with the certificate's name, dates and chain, the address's PTR (FCrDNS), " +
-        "and the times taken; and, when _mta-sts announces a policy, fetches it over HTTPS and " +
-        "checks its mode and MX patterns against the real MX names. Each finding is ok, " +
+        "and BIMI records; when _mta-sts announces a policy, it fetches it over HTTPS (within " +
+        "--timeout) and checks its mode and MX patterns against the real MX names. With " +
+        "--check it also connects to every MX address: banner, EHLO, STARTTLS with the " +
+        "certificate's name, dates and chain, the address's PTR (FCrDNS), and the times " +
+        "taken. Each finding is ok, " +
         "warning or error. Exit codes: 0 answered, 65 a name that is not a domain, 68 a domain " +
         "that does not exist (NXDOMAIN), 75 DNS failed (SERVFAIL, REFUSED, timeout).",
     )
@@ -55,14 +56,17 @@ export function mxCommand() {
     )
     .option(
       "--check",
-      "connect to each MX address (banner, EHLO, STARTTLS, certificate, PTR) and fetch the " +
-        "MTA-STS policy",
+      "connect to each MX address (banner, EHLO, STARTTLS, certificate, PTR)",
+    )
+    .option(
+      "--no-mta-sts-fetch",
+      "do not fetch the MTA-STS policy over HTTPS when _mta-sts announces one",
     )
     .addOption(parsed("--port <n>", "port --check connects to", parsePort, MX_DEFAULTS.port))
     .addOption(
       parsed(
         "--https-port <n>",
-        "port --check fetches the MTA-STS policy from (for tests)",
+        "port the MTA-STS policy is fetched from (for tests)",
         parsePort,
         MX_DEFAULTS.httpsPort,
       ),

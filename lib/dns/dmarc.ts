@@ -6,7 +6,6 @@
  */
 
 import { errorFinding, type Finding, okFinding, warningFinding } from "./finding.ts";
-import { organizationalDomain } from "./organizational_domain.ts";
 import { findPolicyRecord, type PolicyRecordResult } from "./policy_record.ts";
 import type { Resolver } from "./resolver.ts";
 import { parseTagList } from "./tag_list.ts";
@@ -37,12 +36,18 @@ const POLICIES = new Set(["none", "quarantine", "reject"]);
  * ```
  */
 export async function auditDmarc(resolver: Resolver, domain: string): Promise<DmarcPolicy> {
-  let found = await findPolicyRecord(resolver, `_dmarc.${domain}`, "v=DMARC1");
+  const found = await findPolicyRecord(resolver, `_dmarc.${domain}`, "v=DMARC1");
+  if (found.status !== "missing") return judge(domain, found, false);
+  // RFC 7489 §6.6.3: no record at the domain: ask the organisational domain. The Public
+  // Suffix List is loaded only then (it takes longer to load than most runs take to ask).
+  const { organizationalDomain } = await import("./organizational_domain.ts");
   const organization = organizationalDomain(domain);
-  // RFC 7489 §6.6.3: no record at the domain: ask the organisational domain
-  const inherited = found.status === "missing" && organization !== domain;
-  if (inherited) found = await findPolicyRecord(resolver, `_dmarc.${organization}`, "v=DMARC1");
-  return judge(domain, found, inherited);
+  if (organization === domain) return judge(domain, found, false);
+  return judge(
+    domain,
+    await findPolicyRecord(resolver, `_dmarc.${organization}`, "v=DMARC1"),
+    true,
+  );
 }
 
 function judge(domain: string, found: PolicyRecordResult, inherited: boolean): DmarcPolicy {

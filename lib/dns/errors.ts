@@ -4,6 +4,8 @@
  * @module
  */
 
+import { hostPort } from "./host_port.ts";
+
 /** A name that cannot be asked for: bad IDN, empty label, label over 63 or name over 255 octets. */
 export class DnsNameError extends Error {
   /** The name as given. */
@@ -33,8 +35,7 @@ export class DnsTimeoutError extends Error {
 
   /** Creates the error for `server` silent for `timeoutMs`. */
   constructor(server: { ipAddr: string; port: number }, timeoutMs: number) {
-    const { ipAddr, port } = server;
-    const text = ipAddr.includes(":") ? `[${ipAddr}]:${port}` : `${ipAddr}:${port}`;
+    const text = hostPort(server.ipAddr, server.port);
     super(`no answer from ${text} in ${timeoutMs} ms`);
     this.name = "DnsTimeoutError";
     this.server = text;

@@ -26,6 +26,7 @@ export {
   worstSeverity,
 } from "./finding.ts";
 export { confirmReverse, type ReverseDns } from "./forward_confirmed.ts";
+export { hostPort } from "./host_port.ts";
 export { isDnsFailure, type Lookup, type LookupStatus } from "./lookup.ts";
 export { type MailDomain, toMailDomain } from "./mail_domain.ts";
 export {

@@ -155,7 +155,7 @@ function judgeHost(host: MxHost): Finding[] {
   return [error("mx", "mx-dangling", `MX ${name} ${how}`)];
 }
 
-/** Repeated exchanges are a mistake; equal preferences are load sharing (RFC 5321 §5.1). */
+/** Repeated exchanges are a mistake; equal preferences are flagged, as they may be one too. */
 function repeats(hosts: MxHost[]): Finding[] {
   const findings: Finding[] = [];
   const names = hosts.map((h) => h.exchange);
@@ -165,8 +165,10 @@ function repeats(hosts: MxHost[]): Finding[] {
   const prefs = hosts.map((h) => h.preference);
   for (const pref of new Set(prefs.filter((p, i) => prefs.indexOf(p) !== i))) {
     const shared = hosts.filter((h) => h.preference === pref).map((h) => h.exchange).join(", ");
-    const reason = `${shared} share preference ${pref}: senders pick among them at random`;
-    findings.push(okFinding("mx", "mx-equal-preference", reason));
+    // RFC 5321 §5.1: senders pick among equal preferences at random, so none is a backup
+    const reason =
+      `${shared} share preference ${pref}: tried in random order, none is a backup of another`;
+    findings.push(warning("mx", "mx-equal-preference", reason));
   }
   return findings;
 }

@@ -9,8 +9,7 @@
 import net from "node:net";
 import tls from "node:tls";
 
-/** RFC 7230 §2.7.2 / RFC 8461 §3.3: policies are served on the default HTTPS port. */
-export const HTTPS_PORT = 443;
+import { HTTPS_PORT } from "./ports.ts";
 
 /** Options of {@linkcode httpsGet}. */
 export interface HttpsGetOptions {

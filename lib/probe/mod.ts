@@ -18,13 +18,7 @@
  */
 
 export { type AddressCheck, checkMxRoute, type MxCheckOptions } from "./mx_check.ts";
-export {
-  HTTPS_PORT,
-  httpsGet,
-  HttpsGetError,
-  type HttpsGetOptions,
-  type HttpsResponse,
-} from "./https_get.ts";
+export { httpsGet, HttpsGetError, type HttpsGetOptions, type HttpsResponse } from "./https_get.ts";
 export {
   fetchMtaStsPolicy,
   MTA_STS_POLICY_LIMIT,
@@ -33,16 +27,15 @@ export {
   type MtaStsPolicyCheck,
 } from "./mta_sts_fetch.ts";
 export { describePeerTls, type PeerTls } from "./peer_tls.ts";
+export { HTTPS_PORT, SMTP_PORT } from "./ports.ts";
+export { replyText } from "./reply_text.ts";
 export { EXPIRY_WARNING_DAYS, judgeProbe } from "./probe_findings.ts";
 export { REPLY_BUFFER_LIMIT, ReplyReader, ReplyReadError } from "./reply_reader.ts";
 export {
-  hostPort,
   probeSmtp,
   type ProbeStage,
   ProbeTimeoutError,
   type ProbeTimings,
-  replyText,
-  SMTP_PORT,
   type SmtpProbe,
   type SmtpProbeOptions,
   type StarttlsOutcome,

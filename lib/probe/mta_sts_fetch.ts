@@ -14,7 +14,8 @@ import {
   parseMtaStsPolicy,
 } from "../dns/mta_sts_policy.ts";
 import type { Resolver } from "../dns/resolver.ts";
-import { HTTPS_PORT, httpsGet, HttpsGetError } from "./https_get.ts";
+import { httpsGet, HttpsGetError } from "./https_get.ts";
+import { HTTPS_PORT } from "./ports.ts";
 
 /** RFC 8461 §3.3: the policy's path at `mta-sts.<domain>`. */
 export const MTA_STS_POLICY_PATH = "/.well-known/mta-sts.txt";

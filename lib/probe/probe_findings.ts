@@ -7,7 +7,9 @@
 
 import { errorFinding, type Finding, okFinding, warningFinding } from "../dns/finding.ts";
 import type { PeerTls } from "./peer_tls.ts";
-import { hostPort, replyText, type SmtpProbe } from "./smtp_probe.ts";
+import { hostPort } from "../dns/host_port.ts";
+import { replyText } from "./reply_text.ts";
+import type { SmtpProbe } from "./smtp_probe.ts";
 
 /** A certificate this close to its notAfter gets a warning. */
 export const EXPIRY_WARNING_DAYS = 14;

@@ -7,12 +7,11 @@
 
 import net from "node:net";
 import tls from "node:tls";
-import { formatEnhancedStatus, type Reply } from "../wire/reply.ts";
+import type { Reply } from "../wire/reply.ts";
 import { describePeerTls, type PeerTls } from "./peer_tls.ts";
+import { SMTP_PORT } from "./ports.ts";
 import { ReplyReader } from "./reply_reader.ts";
-
-/** RFC 5321 §4.5.4.2: MTAs relay to port 25. */
-export const SMTP_PORT = 25;
+import { replyText } from "./reply_text.ts";
 
 /** The step a probe was at when it stopped. */
 export type ProbeStage = "connect" | "banner" | "ehlo" | "starttls" | "tls";
@@ -231,15 +230,4 @@ class ProbeRun {
 
 function since(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
-}
-
-/** `address:port`, with an IPv6 address in brackets (RFC 5952 §6). */
-export function hostPort(address: string, port: number): string {
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-/** A reply on one line, e.g. `554 5.7.1 no service`. */
-export function replyText(reply: Reply): string {
-  const status = reply.enhanced ? ` ${formatEnhancedStatus(reply.enhanced)}` : "";
-  return `${reply.code}${status} ${reply.lines.join(" / ")}`.trimEnd();
 }

@@ -15,7 +15,12 @@ peerTest("postie mx against the dnsmasq fixture zone", ["dnsmasq", "dig"], async
     await t.step(
       "a report: verdict on top, MX in order with addresses, plain words off a TTY",
       async () => {
-        const { code, stdout } = await postie(["--resolver", resolver, "two.test"]);
+        const { code, stdout } = await postie([
+          "--resolver",
+          resolver,
+          "--no-mta-sts-fetch",
+          "two.test",
+        ]);
         assertEquals(code, 0);
         const lines = stdout.split("\n");
         assertEquals(lines[0], "two.test: ok (0 errors, 0 warnings)");
@@ -27,6 +32,16 @@ peerTest("postie mx against the dnsmasq fixture zone", ["dnsmasq", "dig"], async
         assert(!/[✓✗]/.test(stdout) && !stdout.includes("\x1b["), "no marks or colours off a TTY");
       },
     );
+    await t.step("the MTA-STS policy _mta-sts announces is fetched by default", async () => {
+      const { code, stdout } = await postie(["--resolver", resolver, "two.test"]);
+      assertEquals(code, 0);
+      assertEquals(stdout.split("\n")[0], "two.test: error (1 error, 0 warnings)");
+      assertMatch(
+        stdout,
+        /^ {2}policy {3}https:\/\/mta-sts\.two\.test\/\.well-known\/mta-sts\.txt$/m,
+      );
+      assertMatch(stdout, /^ +error +mta-sts .*: mta-sts\.two\.test has no address$/m);
+    });
     await t.step("--json: the MX and addresses agree with dig", async () => {
       const { code, stdout } = await postie(["--resolver", resolver, "--json", "user@two.test"]);
       assertEquals(code, 0);

@@ -43,11 +43,12 @@ peerTest(
         ]]);
         assertEquals(d.bimi?.logo, "https://two.test/logo.svg");
       });
-      await t.step("equal preferences are load sharing, not a problem", async () => {
+      await t.step("equal preferences: a warning, none is a backup of another", async () => {
         const d = await check("equal.test");
         assertEquals(ourMx(d).sort(), (await digMx("equal.test")).sort());
         assertEquals(d.route.hosts.map((h) => h.exchange), ["a.equal.test", "b.equal.test"]);
-        assert(codes(d, "ok").includes("mx-equal-preference"));
+        assert(codes(d, "warning").includes("mx-equal-preference"));
+        assertEquals(d.verdict, "warning");
       });
       await t.step("implicit MX: no MX records, the domain's own address", async () => {
         const d = await check("implicit.test");
