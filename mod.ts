@@ -27,6 +27,13 @@ export * from "./lib/probe/mod.ts";
 export * from "./lib/auth/mod.ts";
 // lib/trace: Received-path analysis (hops, delays, TLS, forgery hints).
 export * from "./lib/trace/mod.ts";
+export {
+  compareClaims,
+  type VerifiedClient,
+  verifiedClient,
+  type VerifiedTrace,
+  verifyTrace,
+} from "./lib/trace/verification.ts";
 // lib/smtp/server: the sans-IO session, its listener and connection glue.
 export {
   type ContentOutcome,

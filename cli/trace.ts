@@ -1,4 +1,5 @@
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
+import { parseHostPort } from "./values.ts";
 
 /** `postie trace`: Received-path analysis of a message or its headers. */
 export function traceCommand() {
@@ -21,6 +22,15 @@ export function traceCommand() {
         "organisational domain of the last hop)",
       (host: string, previous: string[] | undefined) => [...(previous ?? []), host],
     )
+    .option(
+      "--verify",
+      "redo DKIM, ARC, DMARC and the SPF check of the client of the first trusted hop now, " +
+        "and compare with what Authentication-Results and Received-SPF claim",
+    )
+    .addOption(
+      new Option("--resolver <ip[:port]>", "DNS server for --verify; default: the system's")
+        .argParser((text: string) => parseHostPort(text, 53)),
+    )
     .option("--json", "print one JSON result")
     .option(
       "--html <file>",
@@ -33,6 +43,7 @@ Examples:
   postie trace message.eml
   postie trace --trusted-by mx.example.org --trusted-by example.org message.eml
   postie trace --html report.html message.eml
+  postie trace --verify --resolver 127.0.0.1:5353 message.eml
   pbpaste | postie trace --json -`,
     )
     .action(async (file, options) => {

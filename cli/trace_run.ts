@@ -9,6 +9,9 @@ import {
   traceMessage,
 } from "../lib/trace/mod.ts";
 import { ExitCode } from "../lib/sysexits.ts";
+import { Resolver } from "../lib/dns/resolver.ts";
+import type { VerifiedTrace } from "../lib/trace/verification.ts";
+import type { HostPort } from "./values.ts";
 import { type Palette, palette } from "./color.ts";
 import { renderTraceHtml } from "./trace_html.ts";
 import { readInput } from "./read_input.ts";
@@ -18,6 +21,8 @@ export interface TraceCliOptions {
   trustedBy?: string[];
   json?: true;
   html?: string;
+  verify?: true;
+  resolver?: HostPort;
 }
 
 /** Width of the longest delay bar, in characters. */
@@ -32,11 +37,13 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
     console.error(`postie trace: cannot read ${file}: ${(error as Error).message}`);
     return ExitCode.NoInput;
   }
-  const trace = traceMessage(bytes, { trustedBy: options.trustedBy });
-  if (trace.fields.length === 0) {
+  const traced = traceMessage(bytes, { trustedBy: options.trustedBy });
+  if (traced.fields.length === 0) {
     console.error(`postie trace: no header fields found in ${file === "-" ? "stdin" : file}`);
     return ExitCode.DataErr;
   }
+  const verified = options.verify ? await verify(bytes, traced, options.resolver) : undefined;
+  const trace = verified?.trace ?? traced;
   if (options.html !== undefined) {
     try {
       await Deno.writeTextFile(options.html, renderTraceHtml(trace));
@@ -45,9 +52,37 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
       return ExitCode.CantCreat;
     }
   }
-  const text = options.json ? JSON.stringify(traceJson(trace), null, 2) : render(trace, palette());
+  const json = () => ({ ...traceJson(trace), ...(verified && verificationJson(verified)) });
+  const text = options.json ? JSON.stringify(json(), null, 2) : render(trace, palette());
   await Deno.stdout.write(new TextEncoder().encode(`${text}\n`));
   return ExitCode.Ok;
+}
+
+/** `--verify`: the claims checked now, DNS asked at `--resolver` (the system's server if none). */
+async function verify(bytes: Uint8Array, trace: Trace, server?: HostPort): Promise<VerifiedTrace> {
+  // Loaded on use: only --verify needs mailauth.
+  const { verifyTrace } = await import("../lib/trace/verification.ts");
+  const nameServer = server && { ipAddr: server.hostname, port: server.port };
+  const resolver = new Resolver({ nameServer });
+  try {
+    return await verifyTrace(bytes, trace, resolver);
+  } finally {
+    resolver.close();
+  }
+}
+
+/** The `--verify` part of `--json`: the client SPF checked, and each result found now. */
+function verificationJson({ client, facts }: VerifiedTrace) {
+  return {
+    verification: {
+      client: client ?? null,
+      dkim: facts.dkim,
+      spf: facts.spf ?? null,
+      dmarc: facts.dmarc ?? null,
+      arc: facts.arc,
+      authenticationResults: facts.authenticationResults,
+    },
+  };
 }
 
 /**
