@@ -5,6 +5,7 @@ import { type MaildirStore, MaildirWorker } from "../delivery/maildir_worker.ts"
 import type { SessionTimeouts } from "../smtp/server/connection.ts";
 import type { SessionLimits } from "../smtp/server/limits.ts";
 import { SmtpListener } from "../smtp/server/listener.ts";
+import { Replies } from "../smtp/server/replies.ts";
 import { Spool } from "../spool/spool.ts";
 import { Logger } from "./log.ts";
 import { ReverseDns } from "./reverse_dns.ts";
@@ -97,6 +98,10 @@ export class Mta {
         maxConnections: options.maxConnections,
         maxLineLength: options.maxLineLength,
         store,
+        policy: {
+          declaredSize: (size) =>
+            store.hasRoomFor(size) ? undefined : Replies.insufficientStorage(),
+        },
         lookupName: (address) => reverseDns.lookup(address),
         onEvent: (event) => options.logger.connectionEvent(event),
       });

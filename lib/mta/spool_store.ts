@@ -31,8 +31,16 @@ export class SpoolStore implements MessageStore {
     readonly deliver: (message: SpooledMessage) => void,
   ) {}
 
+  /**
+   * Whether a message of `size` octets would be stored now (disk room as `store` checks it), for
+   * a MAIL command's declared SIZE (RFC 1870 §6.1).
+   */
+  hasRoomFor(size: number): boolean {
+    return this.#hasRoomFor(size + RECORD_OVERHEAD);
+  }
+
   async store(message: IncomingMessage): Promise<string> {
-    if (!this.#hasRoomFor(message.size + RECORD_OVERHEAD)) {
+    if (!this.hasRoomFor(message.size)) {
       // The space of delivered mail must come back even if no segment fills up any more.
       await this.spool.closeSegment();
       throw new StoreError("disk-full");

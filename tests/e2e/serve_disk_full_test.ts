@@ -228,6 +228,11 @@ Deno.test({
       const acknowledged = new Map<string, string>();
 
       const sender = await Sender.open(serve.port);
+      // RFC 1870 §6.1: a declared SIZE the disk cannot take now gets 452 at MAIL, before any DATA.
+      await sender.client.write("MAIL FROM:<big@client.test> SIZE=5000000\r\nRSET\r\n");
+      const [tooBig] = await sender.client.readReplies(2);
+      equal(tooBig.code, 452, sender.client.transcript.slice(-500));
+      match(tooBig.lines[0], /^4\.3\.1 /);
       const refusals: string[] = [];
       const perRound: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {

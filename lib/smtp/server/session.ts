@@ -43,6 +43,11 @@ export interface ContentOutcome {
 
 /** Policy decisions a session defers to, as aiosmtpd's handler hooks. */
 export interface SessionPolicy {
+  /**
+   * Return a reply to refuse a MAIL whose declared SIZE (RFC 1870) cannot be stored now, e.g.
+   * for a disk short of room; undefined to accept it.
+   */
+  declaredSize?(size: number): Reply | undefined;
   /** Return a reply to refuse a recipient, or undefined to accept it. */
   recipient?(path: Path, envelope: Envelope): Reply | undefined;
 }
@@ -274,6 +279,9 @@ export class ServerSession {
       // RFC 1870 §6.1: a declared SIZE over the limit gets 552 at MAIL.
       return this.#error(Replies.messageTooBig());
     }
+    // RFC 1870 §6.1: a size within the limit that does not fit now gets 452 4.3.1.
+    const noRoom = params.size === undefined ? undefined : this.policy.declaredSize?.(params.size);
+    if (noRoom) return this.#ok(noRoom);
     const path = this.#parsePath(parsed.path, params.smtputf8 === true, "sender");
     if (!("mailbox" in path)) return path;
     this.#envelope = { reversePath: path, mailParams: params, recipients: [] };

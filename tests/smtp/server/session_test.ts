@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "../../../lib/smtp/server/limits.ts";
+import { Replies } from "../../../lib/smtp/server/replies.ts";
 import { ServerSession, type Step } from "../../../lib/smtp/server/session.ts";
 
 const encoder = new TextEncoder();
@@ -288,4 +289,30 @@ Deno.test("session: a command ending in a bare LF is refused only with --bare-lf
   const step = strict.command(encoder.encode("EHLO c.test"), false);
   deepEqual([step.replies[0].code, step.next.kind], [500, "command"]);
   equal(strict.command(encoder.encode("EHLO c.test"), true).replies[0].code, 250);
+});
+
+Deno.test("session: a declared SIZE the store cannot take now gets 452 4.3.1 at MAIL (RFC 1870 §6.1)", () => {
+  const asked: number[] = [];
+  const session = new ServerSession(
+    "mx.test",
+    { address: "127.0.0.1", port: 4000 },
+    DEFAULT_SESSION_LIMITS,
+    {
+      declaredSize: (size) => {
+        asked.push(size);
+        return size > 5000 ? Replies.insufficientStorage() : undefined;
+      },
+    },
+  );
+  const steps = run(
+    session,
+    "EHLO client.test",
+    "MAIL FROM:<a@x.test> SIZE=9000",
+    "RCPT TO:<b@y.test>",
+    "MAIL FROM:<a@x.test> SIZE=4000",
+    "MAIL FROM:<a@x.test>",
+  );
+  deepEqual(codes(steps), [250, 452, 503, 250, 503]);
+  equal(steps[1].replies[0].enhanced?.subject, 3);
+  deepEqual(asked, [9000, 4000], "asked only when a SIZE is declared");
 });
