@@ -241,14 +241,15 @@ async function fileEntity(
 }
 
 /**
- * A file name parameter: RFC 2231 for a name that is not ASCII, then the same name as RFC 2047
- * words in a quoted string, which readers without RFC 2231 (and RFC 2231 readers, which
- * prefer the extended value) understand.
+ * A file name parameter: when it needs RFC 2231's extended value (a name not in ASCII), the
+ * same name follows as RFC 2047 words in a quoted string, for readers without RFC 2231
+ * (RFC 2231 readers prefer the extended value). Content-Type's `name` gets only that form.
  */
 function nameParameter(name: string, value: string): string[] {
-  if (isPlainAscii(value)) return formatParameter(name, value);
+  const pieces = formatParameter(name, value);
+  if (pieces[0].startsWith(`${name}=`)) return pieces;
   const fallback = `${name}=${quote(encodeWords(value))}`;
-  return name === "name" ? [fallback] : [...formatParameter(name, value), fallback];
+  return name === "name" ? [fallback] : [...pieces, fallback];
 }
 
 /** The Content-ID of an inline file: its name, characters a dot-atom cannot hold as "_". */

@@ -19,8 +19,8 @@ const HEX = "0123456789ABCDEF";
 
 /**
  * The `attribute=value` pieces of one parameter (RFC 2045 §5.1), to be joined with "; "
- * (a header may fold between them). ASCII values are a token or a quoted-string; others an
- * extended value in UTF-8 (RFC 2231 §4). Values too long for one line are split into
+ * (a header may fold between them). ASCII values are a token or a quoted-string; others, and
+ * those with `"` or `\`, an extended value in UTF-8 (RFC 2231 §4). Values too long for one line are split into
  * numbered sections (RFC 2231 §3).
  *
  * @example
@@ -30,7 +30,8 @@ const HEX = "0123456789ABCDEF";
  * ```
  */
 export function formatParameter(name: string, value: string): string[] {
-  const ascii = /^[\x20-\x7e]*$/.test(value);
+  // Quoted-pairs in parameters trip readers (mblaze), so values needing them are extended.
+  const ascii = /^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value);
   const text = ascii ? value : `utf-8''${percentEncode(value)}`;
   if (text.length <= SECTION_CHARS) {
     if (!ascii) return [`${name}*=${text}`];

@@ -4,7 +4,9 @@ import { formatParameter, parseContentDisposition } from "../../lib/message/mod.
 
 Deno.test("parameters: token, quoted-string, RFC 2231 extended value", () => {
   deepEqual(formatParameter("filename", "report.pdf"), ["filename=report.pdf"]);
-  deepEqual(formatParameter("filename", 'my "q" file.txt'), ['filename="my \\"q\\" file.txt"']);
+  deepEqual(formatParameter("filename", "my file.txt"), ['filename="my file.txt"']);
+  // Not a quoted-pair: readers such as mblaze do not undo them.
+  deepEqual(formatParameter("filename", 'a "q".txt'), ["filename*=utf-8''a%20%22q%22.txt"]);
   deepEqual(formatParameter("filename", "café 1.txt"), ["filename*=utf-8''caf%C3%A9%201.txt"]);
 });
 
