@@ -11,7 +11,8 @@ const BATCH_WAIT_MS = 10;
  * removing a segment (until then, a lost line only means a delivery is checked again).
  */
 export class DoneLog {
-  readonly #done: Set<string>;
+  /** The queue ids the log held when opened, for recovery; forgotten after it. */
+  #recovered: Set<string>;
   #file: Deno.FsFile;
   // Wait a moment so that deliveries finishing close together share one write: a write to
   // this growing file blocked the calling thread ~120 µs, once per message when unbatched.
@@ -21,7 +22,7 @@ export class DoneLog {
 
   private constructor(file: Deno.FsFile, done: Set<string>, tornTail: boolean) {
     this.#file = file;
-    this.#done = done;
+    this.#recovered = done;
     this.#tornTail = tornTail;
   }
 
@@ -41,9 +42,18 @@ export class DoneLog {
     return new DoneLog(file, done, text.length > 0 && !text.endsWith("\n"));
   }
 
-  /** Whether the message with this queue id was recorded as done (written, not yet synced). */
+  /**
+   * Whether the message with this queue id was recorded as done when the log was opened (what
+   * recovery asks). Entries appended since are not remembered: a server running for months
+   * would otherwise hold every queue id it ever delivered.
+   */
   isDone(id: string): boolean {
-    return this.#done.has(id);
+    return this.#recovered.has(id);
+  }
+
+  /** Drops the ids read at open, once recovery no longer needs them. */
+  forgetRecovered(): void {
+    this.#recovered = new Set();
   }
 
   /**
@@ -80,10 +90,7 @@ export class DoneLog {
       for (const entry of batch) entry.reject(error);
       return;
     }
-    for (const entry of batch) {
-      this.#done.add(entry.id);
-      entry.resolve();
-    }
+    for (const entry of batch) entry.resolve();
   }
 }
 

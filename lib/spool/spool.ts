@@ -130,6 +130,7 @@ export class Spool {
       spool.#undone.set(segment, undone);
       spool.#closedSegments.add(segment);
     }
+    doneLog.forgetRecovered();
     for (const segment of segments) spool.#collect(segment);
     return { spool, pending };
   }
