@@ -218,3 +218,32 @@ peerTest("a composed message with attachments to aiosmtpd: SIZE exact, octets in
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--dump: stdin as the text, --data with --add-header, typed errors' exit codes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const piped = await runPostie(
+      ["send", "--from", "a@x.test", "--header", "Subject: from a header", "--dump"],
+      { stdin: "piped text\n" },
+    );
+    equal(piped.code, 0, piped.stderr);
+    ok(piped.stdout.includes("\r\nSubject: from a header\r\n"));
+    ok(piped.stdout.endsWith("\r\n\r\npiped text\r\n"));
+    await Deno.writeTextFile(`${dir}/m.eml`, "Subject: as is\r\n\r\nbody\r\n");
+    const data = await runPostie([
+      "send",
+      ...["--data", `${dir}/m.eml`, "--add-header", "X-Added: yes", "--dump"],
+    ]);
+    equal(data.code, 0, data.stderr);
+    equal(data.stdout, "X-Added: yes\r\nSubject: as is\r\n\r\nbody\r\n");
+    const base = ["send", "--from", "a@x.test", "--body", "x", "--dump"];
+    const missing = await runPostie([...base, "--attach", `${dir}/missing.pdf`]);
+    deepEqual([missing.code, /cannot read .*missing\.pdf/.test(missing.stderr)], [66, true]);
+    const noHtml = await runPostie([...base, "--inline", `${dir}/m.eml`]);
+    deepEqual([noHtml.code, /need an HTML body/.test(noHtml.stderr)], [64, true]);
+    equal((await runPostie([...base, "--header", "no colon"])).code, 64);
+    equal((await runPostie([...base, "--header", "Content-Type: text/html"])).code, 64);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
