@@ -173,7 +173,7 @@ async function dkimContent(
   content: MessageContent,
   options: SendOptions,
 ): Promise<MessageContent> {
-  // Loaded on use: mailauth is needed only to sign.
+  // Loaded on use: only signing needs lib/auth (and Node's stream layer under mailauth).
   const { DkimSignError, signDkim } = await import("../lib/auth/sign.ts");
   let privateKey: string;
   try {

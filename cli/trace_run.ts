@@ -60,7 +60,7 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
 
 /** `--verify`: the claims checked now, DNS asked at `--resolver` (the system's server if none). */
 async function verify(bytes: Uint8Array, trace: Trace, server?: HostPort): Promise<VerifiedTrace> {
-  // Loaded on use: only --verify needs mailauth.
+  // Loaded on use: only --verify needs lib/auth (and mailauth, which it loads itself).
   const { verifyTrace } = await import("../lib/trace/verification.ts");
   const nameServer = server && { ipAddr: server.hostname, port: server.port };
   const resolver = new Resolver({ nameServer });

@@ -8,7 +8,7 @@
 
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
-import { dkimSign } from "mailauth/lib/dkim/sign.js";
+import { loadMailauthSign } from "./mailauth.ts";
 import { authorDomain, peekHeader } from "./author_domain.ts";
 
 /** Options of {@linkcode signDkim}. */
@@ -69,6 +69,7 @@ export async function signDkim(
     selector: options.selector,
     privateKey: options.privateKey,
   };
+  const { dkimSign } = await loadMailauthSign();
   const result = await dkimSign(nodeInput(input), {
     // The typings want the fields at the top; the signer reads them from signatureData.
     ...signature,

@@ -7,7 +7,8 @@
  */
 
 import { Buffer } from "node:buffer";
-import { authenticate, type DNSResolver } from "mailauth";
+import type { DNSResolver } from "mailauth";
+import { loadMailauth } from "./mailauth.ts";
 import type { Resolver } from "../dns/resolver.ts";
 import { mailauthResolver } from "./dns_adapter.ts";
 
@@ -113,6 +114,7 @@ export async function verifyMessage(
   message: Uint8Array,
   options: VerifyOptions,
 ): Promise<MessageVerification> {
+  const { authenticate } = await loadMailauth();
   const result = await authenticate(
     Buffer.from(message.buffer, message.byteOffset, message.byteLength),
     {

@@ -107,6 +107,32 @@ for (const type of ["rsa", "ed25519"] as DkimKeyType[]) {
   );
 }
 
+peerTest("send --dkim-key: HTML and a 1 MB attachment, composed twice alike", PEERS, async () => {
+  const dir = await Deno.makeTempDir();
+  const attachment = new Uint8Array(1024 * 1024).map((_, i) => (i * 7919) % 256);
+  await Deno.writeFile(`${dir}/data.bin`, attachment);
+  await Deno.writeTextFile(`${dir}/page.html`, "<p>Hallo <b>Bob</b></p>\n");
+  try {
+    await withSetup("rsa", async (setup) => {
+      const result = await send(setup, [
+        "--from",
+        "ann@example.test",
+        "--to",
+        "bob@y.test",
+        "--html",
+        `${dir}/page.html`,
+        "--attach",
+        `${dir}/data.bin`,
+      ]);
+      equal(result.code, 0, result.stderr);
+      const content = await assertSigned(setup, "example.test", "rsa-sha256");
+      match(new TextDecoder().decode(content.subarray(0, 4096)), /multipart\/mixed/i);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 peerTest(
   "send --dkim-key --data FILE: 2 MB streamed, signed for --dkim-domain",
   PEERS,
