@@ -205,6 +205,8 @@ function formatIpv6(bytes: Uint8Array): string {
 
 class Reader {
   at = 0;
+  /** Names decoded so far by where they start: compression pointers mostly aim at these. */
+  readonly #names = new Map<number, string>();
   constructor(readonly bytes: Uint8Array) {}
 
   u16(): number {
@@ -220,8 +222,8 @@ class Reader {
 
   /** RFC 1035 §4.1.4: labels, ended by a zero octet or a pointer to an earlier name. */
   name(): string {
-    const labels: string[] = [];
-    let at = this.at, jumps = 0, resume = -1;
+    const start = this.at;
+    let text = "", at = start, jumps = 0, resume = -1;
     for (;;) {
       if (at >= this.bytes.length) throw new DnsMessageError("name past the end", at);
       const length = this.bytes[at];
@@ -229,16 +231,21 @@ class Reader {
         if (++jumps > 64) throw new DnsMessageError("compression pointer loop", at);
         if (resume < 0) resume = at + 2;
         at = ((length & 0x3f) << 8) | this.bytes[at + 1];
-        continue;
+        const known = this.#names.get(at);
+        if (known === undefined) continue;
+        text += text && known ? `.${known}` : known;
+        break;
       }
       if (length > 63) throw new DnsMessageError("unknown label type", at);
       if (length === 0) break;
       if (at + 1 + length > this.bytes.length) throw new DnsMessageError("label past end", at);
-      labels.push(String.fromCharCode(...this.bytes.subarray(at + 1, at + 1 + length)));
+      const label = this.bytes.subarray(at + 1, at + 1 + length);
+      text += (text ? "." : "") + String.fromCharCode.apply(null, label as unknown as number[]);
       at += 1 + length;
     }
     this.at = resume >= 0 ? resume : at + 1;
-    return labels.join(".");
+    this.#names.set(start, text);
+    return text;
   }
 
   #need(n: number): void {

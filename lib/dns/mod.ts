@@ -15,6 +15,7 @@
  * @module
  */
 
+export { AnswerCache } from "./answer_cache.ts";
 export { DnsMessageError, DnsNameError, DnsTimeoutError } from "./errors.ts";
 export {
   errorFinding,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { AnswerCache } from "./answer_cache.ts";
 import { DnsTimeoutError } from "./errors.ts";
 import type { DnsMessage, ResourceRecord } from "./message.ts";
 import type { Lookup, LookupStatus } from "./lookup.ts";
@@ -39,7 +40,6 @@ export interface ResolverOptions {
 
 interface Cached {
   expires: number;
-  bytes: number;
   lookup: Promise<Lookup>;
 }
 
@@ -59,46 +59,37 @@ export class Resolver {
   /** The server asked. */
   readonly nameServer: NameServer;
   readonly #timeoutMs: number;
-  readonly #cacheBytes: number;
-  /** In least recently used order: a hit moves its entry to the end. */
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache: AnswerCache<Cached>;
   readonly #transport = new DnsTransport();
-  #bytes = 0;
 
   /** Creates a resolver; nothing is sent until the first lookup. */
   constructor(options: ResolverOptions = {}) {
     this.nameServer = options.nameServer ?? systemNameServer();
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
-    this.#cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.#cache = new AnswerCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
   /** Octets of answers cached now (estimated), at most the bound given. */
   get cachedBytes(): number {
-    return this.#bytes;
+    return this.#cache.bytes;
   }
 
   /** Asks for `type` records of `name` (A-labels), from the cache when fresh. */
   lookup<T extends QueryType>(name: string, type: T, signal?: AbortSignal): Promise<Lookup<T>> {
     const fqdn = name.endsWith(".") ? name.slice(0, -1) : name;
     const key = `${type} ${fqdn.toLowerCase()}`;
-    const cached = this.#take(key);
-    if (cached && cached.expires > Date.now()) {
-      this.#cache.set(key, cached);
-      this.#bytes += cached.bytes;
-      return cached.lookup as Promise<Lookup<T>>;
-    }
+    const cached = this.#cache.get(key);
+    if (cached && cached.expires > Date.now()) return cached.lookup as Promise<Lookup<T>>;
     const lookup = this.#ask(fqdn, type, signal);
-    const entry: Cached = { expires: Infinity, bytes: ENTRY_OVERHEAD + key.length, lookup };
-    this.#put(key, entry);
+    const entry: Cached = { expires: Infinity, lookup };
+    this.#cache.set(key, entry, ENTRY_OVERHEAD + key.length);
     lookup.then((result) => {
       if (this.#cache.get(key) !== entry) return;
       // Failures are shared only while in flight; answers live for their TTL.
-      this.#take(key);
       if (result.status === "ok" || result.status === "nxdomain" || result.status === "nodata") {
         entry.expires = Date.now() + Math.max(result.ttl, MIN_CACHE_SECONDS) * 1000;
-        entry.bytes = answerBytes(key, result);
-        this.#put(key, entry);
-      }
+        this.#cache.set(key, entry, answerBytes(key, result));
+      } else this.#cache.delete(key);
     });
     return lookup;
   }
@@ -106,25 +97,6 @@ export class Resolver {
   /** Closes the sockets (they also close themselves when idle). */
   close(): void {
     this.#transport.close();
-  }
-
-  #take(key: string): Cached | undefined {
-    const entry = this.#cache.get(key);
-    if (entry) {
-      this.#cache.delete(key);
-      this.#bytes -= entry.bytes;
-    }
-    return entry;
-  }
-
-  /** Adds `entry`, dropping the least recently used answers while over the bound. */
-  #put(key: string, entry: Cached): void {
-    this.#cache.set(key, entry);
-    this.#bytes += entry.bytes;
-    for (const oldest of this.#cache.keys()) {
-      if (this.#bytes <= this.#cacheBytes || oldest === key) break;
-      this.#take(oldest);
-    }
   }
 
   async #ask<T extends QueryType>(fqdn: string, type: T, signal?: AbortSignal): Promise<Lookup<T>> {
