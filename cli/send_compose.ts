@@ -13,6 +13,7 @@ import {
   composeMessage,
   foldField,
   HeaderLineTooLongError,
+  isFieldName,
   type MessageDraft,
   MessageDraftError,
   MessageSourceError,
@@ -206,7 +207,7 @@ async function dataContent(file: string): Promise<MessageContent> {
 function headerOption(text: string, flag: string): { name: string; value: string } {
   const colon = text.indexOf(":");
   const name = text.slice(0, Math.max(colon, 0)).trim();
-  if (colon < 0 || name === "") {
+  if (colon < 0 || !isFieldName(name)) {
     throw new ComposeInputError(ExitCode.Usage, `${flag}: "${text}" is not "Name: value"`);
   }
   return { name, value: text.slice(colon + 1).trim() };

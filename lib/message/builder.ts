@@ -12,7 +12,7 @@ import { Base64Encoder } from "./base64_encoder.ts";
 import { MessageDraftError, MessageSourceError } from "./compose_errors.ts";
 import { formatDate } from "./date.ts";
 import { encodeWords, isPlainAscii, unstructuredValue } from "./encoded_word_encoder.ts";
-import { foldField } from "./header_folding.ts";
+import { foldField, isFieldName } from "./header_folding.ts";
 import { htmlToText } from "./html_text.ts";
 import { mediaTypeForFileName } from "./media_type.ts";
 import { entitySize, type MimeEntity, streamEntity } from "./mime_entity.ts";
@@ -79,8 +79,6 @@ export interface ComposedMessage {
 const MIME_FIELDS = new Set(["content-type", "content-transfer-encoding", "mime-version"]);
 // Fields whose value is an address list (RFC 5322 §3.6.2, §3.6.3).
 const ADDRESS_FIELDS = new Set(["from", "sender", "reply-to", "to", "cc", "bcc"]);
-// RFC 5322 §3.6.8: a field name is printable US-ASCII but ":".
-const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 // RFC 5322 §3.2.3: characters a dot-atom (a Content-ID's left side) may hold.
 const NOT_ID_CHAR = /[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]/g;
 
@@ -134,7 +132,7 @@ function messageFields(draft: MessageDraft): string[] {
   const generated = new Set(fields.map(([name]) => name.toLowerCase()));
   for (const { name, value } of draft.headers ?? []) {
     const key = name.toLowerCase();
-    if (!FIELD_NAME.test(name)) throw new MessageDraftError(`bad header field name "${name}"`);
+    if (!isFieldName(name)) throw new MessageDraftError(`bad header field name "${name}"`);
     if (MIME_FIELDS.has(key)) {
       throw new MessageDraftError(`${name} is set by postie from the message's parts`);
     }

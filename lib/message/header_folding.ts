@@ -7,6 +7,8 @@
 // RFC 5322 §2.1.1: lines SHOULD be no more than 78 characters, and MUST be no more than 998.
 const FOLD_AT = 78;
 const MAX_LINE = 998;
+// RFC 5322 §3.6.8: a field name is printable US-ASCII but ":".
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 // Fold points: the start of each run of white space.
 const BEFORE_SPACE = /(?<![ \t])(?=[ \t])/;
 
@@ -21,6 +23,19 @@ export class HeaderLineTooLongError extends Error {
     this.field = field;
     this.name = "HeaderLineTooLongError";
   }
+}
+
+/**
+ * Whether `name` can be a header field's name (RFC 5322 §3.6.8: printable US-ASCII but ":").
+ *
+ * @example
+ * ```ts
+ * isFieldName("X-Mailer"); // true
+ * isFieldName("Bad Name"); // false
+ * ```
+ */
+export function isFieldName(name: string): boolean {
+  return FIELD_NAME.test(name);
 }
 
 /**

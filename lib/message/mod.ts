@@ -37,7 +37,7 @@ export { parseDate } from "./date_parser.ts";
 export { decodeEncodedWords } from "./encoded_word.ts";
 export { encodeWords, isPlainAscii, unstructuredValue } from "./encoded_word_encoder.ts";
 export { findField, HeaderField, parseHeaderBlock } from "./header.ts";
-export { foldField, HeaderLineTooLongError } from "./header_folding.ts";
+export { foldField, HeaderLineTooLongError, isFieldName } from "./header_folding.ts";
 export { htmlToText } from "./html_text.ts";
 export { type MboxEvent, MboxSplitter } from "./mbox.ts";
 export { mediaTypeForFileName, OCTET_STREAM } from "./media_type.ts";

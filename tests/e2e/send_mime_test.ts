@@ -242,6 +242,7 @@ Deno.test("--dump: stdin as the text, --data with --add-header, typed errors' ex
     const noHtml = await runPostie([...base, "--inline", `${dir}/m.eml`]);
     deepEqual([noHtml.code, /need an HTML body/.test(noHtml.stderr)], [64, true]);
     equal((await runPostie([...base, "--header", "no colon"])).code, 64);
+    equal((await runPostie([...base, "--add-header", "Bad Name: x"])).code, 64);
     equal((await runPostie([...base, "--header", "Content-Type: text/html"])).code, 64);
   } finally {
     await Deno.remove(dir, { recursive: true });

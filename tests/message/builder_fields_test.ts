@@ -5,6 +5,7 @@ import {
   chooseTransferEncoding,
   foldField,
   HeaderLineTooLongError,
+  isFieldName,
   mediaTypeForFileName,
 } from "../../lib/message/mod.ts";
 
@@ -17,6 +18,7 @@ Deno.test("folding: at white space before column 78, unfolding gives the value b
   equal(folded.replaceAll("\r\n", ""), `To: ${to}`);
   equal(foldField("Subject", `${"x".repeat(100)} y`), `Subject:\r\n ${"x".repeat(100)}\r\n y`);
   throws(() => foldField("X", "y".repeat(1000)), HeaderLineTooLongError);
+  ok(isFieldName("X-Mailer") && !isFieldName("Bad Name") && !isFieldName("A:B"));
   fc.assert(fc.property(fc.string({ maxLength: 600 }), (value) => {
     const clean = value.replace(/[\r\n]/g, "");
     const lines = foldField("Subject", clean).split("\r\n");
