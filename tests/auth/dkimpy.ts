@@ -18,13 +18,26 @@ def dnsfunc(name, timeout=5):
     except Exception:
         return None
     return b"".join(b"".join(r.strings) for r in answer)
-print("pass" if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dnsfunc) else "fail")
+message = sys.stdin.buffer.read()
+if sys.argv[2] == "arc":
+    print(dkim.arc_verify(message, dnsfunc=dnsfunc)[0].decode())
+else:
+    print("pass" if dkim.verify(message, dnsfunc=dnsfunc) else "fail")
 `;
 
 /** Whether python3-dkim verifies the first DKIM-Signature of `message`, keys from `dnsPort`. */
 export async function dkimpyVerifies(message: Uint8Array, dnsPort: number): Promise<boolean> {
+  return await runDkimpy(message, dnsPort, "dkim") === "pass";
+}
+
+/** python3-dkim's ARC chain validation (RFC 8617 §5.2): `pass`, `fail` or `none`. */
+export async function dkimpyArc(message: Uint8Array, dnsPort: number): Promise<string> {
+  return await runDkimpy(message, dnsPort, "arc");
+}
+
+async function runDkimpy(message: Uint8Array, dnsPort: number, what: string): Promise<string> {
   const child = new Deno.Command(SYSTEM_PYTHON, {
-    args: ["-c", SCRIPT, String(dnsPort)],
+    args: ["-c", SCRIPT, String(dnsPort), what],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -34,8 +47,8 @@ export async function dkimpyVerifies(message: Uint8Array, dnsPort: number): Prom
   await writer.close();
   const output = await child.output();
   const text = new TextDecoder().decode(output.stdout).trim();
-  if (text !== "pass" && text !== "fail") {
-    throw new Error(`dkimpy failed: ${new TextDecoder().decode(output.stderr)}`);
+  if (!/^(pass|fail|none)$/.test(text)) {
+    throw new Error(`python3-dkim failed: ${new TextDecoder().decode(output.stderr)}`);
   }
-  return text === "pass";
+  return text;
 }

@@ -1,7 +1,10 @@
 import { deepEqual, equal, match } from "node:assert/strict";
-import { signDkim, verifyMessage } from "../../lib/auth/mod.ts";
+import type { DNSResolver } from "mailauth";
+import { mailauthResolver, signDkim, verifyMessage } from "../../lib/auth/mod.ts";
+import { loadMailauth } from "../../lib/auth/mailauth.ts";
 import { Resolver } from "../../lib/dns/resolver.ts";
 import { peerTest, startDnsmasq } from "../peers.ts";
+import { dkimpyArc } from "./dkimpy.ts";
 import { createDkimKey, txtRecordFlag } from "./keys.ts";
 
 const encoder = new TextEncoder();
@@ -75,6 +78,36 @@ peerTest("verifyMessage: a key that is not published is no pass", ["dnsmasq"], a
     equal(checked.dkim[0].bodyHashMatches, true);
     equal(checked.dkim[0].result, "neutral");
     equal(checked.dkim[0].comment, "no key");
+  } finally {
+    resolver.close();
+    await dns.stop();
+  }
+});
+
+peerTest("verifyMessage: an ARC set sealed by a forwarder validates, as python3-dkim says", [
+  "dnsmasq",
+  "dkimverify",
+], async () => {
+  const key = await createDkimKey("rsa");
+  const dns = await startDnsmasq([txtRecordFlag("arc._domainkey.forwarder.test", key.record)]);
+  const resolver = new Resolver({ nameServer: dns.nameServer });
+  try {
+    // The forwarder checks the message and seals it (RFC 8617 §5.1), through mailauth itself.
+    const { authenticate } = await loadMailauth();
+    const sealed = await authenticate(MESSAGE, {
+      resolver: mailauthResolver(resolver) as DNSResolver,
+      ip: "192.0.2.7",
+      mta: "mx.forwarder.test",
+      disableBimi: true,
+      seal: { signingDomain: "forwarder.test", selector: "arc", privateKey: key.privateKey },
+    });
+    const message = encoder.encode(sealed.headers + MESSAGE);
+    const checked = await verifyMessage(message, { resolver });
+    deepEqual([checked.arc.result, checked.arc.instance], ["pass", 1]);
+    equal(await dkimpyArc(message, dns.port), "pass");
+    const altered = encoder.encode(sealed.headers + MESSAGE.replace("hi\r\n", "ho\r\n"));
+    equal((await verifyMessage(altered, { resolver })).arc.result, "fail");
+    equal(await dkimpyArc(altered, dns.port), "fail");
   } finally {
     resolver.close();
     await dns.stop();
