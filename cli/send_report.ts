@@ -1,4 +1,9 @@
-import type { ClientRun, TranscriptEvent } from "../lib/smtp/client/mod.ts";
+import type {
+  ClientFailure,
+  ClientRun,
+  RecipientOutcome,
+  TranscriptEvent,
+} from "../lib/smtp/client/mod.ts";
 import { ExitCode } from "../lib/sysexits.ts";
 import { formatEnhancedStatus, type Reply } from "../lib/wire/mod.ts";
 import { type Palette, palette } from "./color.ts";
@@ -46,13 +51,31 @@ function colorize(colors: Palette, event: TranscriptEvent, text: string): string
   }
 }
 
+/** The replies of a one-transaction run; a session failure (greeting, EHLO, 421) comes first. */
+export function runOutcome(run: ClientRun): {
+  failure?: ClientFailure;
+  recipients: RecipientOutcome[];
+  mailReply?: Reply;
+  dataReply?: Reply;
+  finalReply?: Reply;
+} {
+  const transaction = run.session.transactions[0];
+  return {
+    failure: run.session.failure ?? transaction?.failure,
+    recipients: transaction?.recipients ?? [],
+    mailReply: transaction?.mailReply,
+    dataReply: transaction?.dataReply,
+    finalReply: transaction?.finalReply,
+  };
+}
+
 /**
  * The exit code of a run: 69 for a 5xx (or a message the client would not send), 75 for a
  * 4xx or a connection failure, 0 when nothing failed. After a failure at MAIL or before, the
  * replies that followed in a pipelined group (503 "need MAIL") do not count.
  */
 export function sendExitCode(run: ClientRun): number {
-  const { failure, recipients } = run.session;
+  const { failure, recipients } = runOutcome(run);
   if (failure !== undefined && failure.reply === undefined) return ExitCode.Unavailable;
   const replies = failure !== undefined && BEFORE_RECIPIENTS.has(failure.stage)
     ? [failure.reply]
@@ -82,12 +105,13 @@ export function printReport(run: ClientRun, server: string, options: SendOptions
 
 /** The JSON of one run: the server, its capabilities and every reply, the queue id, timings. */
 export function sendResult(run: ClientRun, server: string) {
-  const s = run.session;
-  const caps = s.capabilities;
+  const { session } = run;
+  const s = runOutcome(run);
+  const caps = session.capabilities;
   return {
     server,
-    greeting: replyJson(s.greeting),
-    capabilities: s.helloReply === undefined ? null : {
+    greeting: replyJson(session.greeting),
+    capabilities: session.helloReply === undefined ? null : {
       greeting: caps.greeting,
       size: caps.size ?? null,
       pipelining: caps.pipelining,
@@ -120,7 +144,7 @@ function replyJson(reply: Reply | undefined) {
 
 /** One line on how the run went (stdout when accepted, stderr with each refusal otherwise). */
 export function printSummary(run: ClientRun, server: string, quitAfter?: string): void {
-  const s = run.session;
+  const s = runOutcome(run);
   const exitCode = sendExitCode(run);
   for (const r of s.recipients) {
     if (r.reply && r.reply.code >= 400) {

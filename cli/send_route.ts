@@ -57,7 +57,7 @@ export async function sendByMx(
       const session = () =>
         new ClientSession({
           clientName,
-          transaction: { ...transaction, recipients },
+          transactions: [{ ...transaction, recipients }],
           quitAfter: options.quitAfter,
         });
       deliveries.push(await deliverDomain(resolver, domain, session, options.port, connection));

@@ -94,7 +94,7 @@ export async function runSend(options: SendOptions): Promise<number> {
   }
   const session = new ClientSession({
     clientName: name,
-    transaction,
+    transactions: [transaction],
     quitAfter: options.quitAfter,
   });
   const run = await runClientSession(session, { ...options.server, ...connection });

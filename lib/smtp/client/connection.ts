@@ -12,8 +12,9 @@ import { LineReader, TEXT_LINE_LIMIT } from "../../wire/line_reader.ts";
 import { type Reply, ReplyParser } from "../../wire/reply.ts";
 import { writeAll } from "../../wire/write_all.ts";
 import { SmtpConnectionError } from "./errors.ts";
-import type { ClientCommand, ClientSession } from "./session.ts";
-import type { ClientStage } from "./transaction.ts";
+import type { ClientSession } from "./session.ts";
+import type { ClientCommand, ClientStep } from "./step.ts";
+import type { ClientStage, MailTransaction } from "./transaction.ts";
 import type { TranscriptDirection, TranscriptEvent } from "./transcript.ts";
 
 /** Where to connect and what to send. */
@@ -22,8 +23,15 @@ export interface ClientConnectionOptions {
   hostname: string;
   /** The TCP port, e.g. 25 or 587. */
   port: number;
-  /** Opens the message content when the server is ready for it (read once, in chunks). */
-  content: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  /** Opens a transaction's content when the server is ready for it (read once, in chunks). */
+  content: (
+    transaction: MailTransaction,
+  ) => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
+  /**
+   * For a `keepOpen` session: called each time it is idle (its transactions so far are over);
+   * the transaction to run next, or undefined to QUIT. Without it an idle session QUITs.
+   */
+  nextTransaction?: () => MailTransaction | undefined | Promise<MailTransaction | undefined>;
   /** Time limit of the connection attempt and of each read and write, in ms; default 300 s. */
   timeoutMs?: number;
   /** Called for each transcript line as it happens. */
@@ -34,7 +42,7 @@ export interface ClientConnectionOptions {
 export interface ClientRun {
   /** The session: replies received and how it ended. */
   session: ClientSession;
-  /** Milliseconds since the start when each stage's reply arrived (`connect`: connected). */
+  /** Milliseconds since the start when each stage's reply first arrived (`connect`: connected). */
   timings: Partial<Record<ClientStage | "connect", number>>;
   /** Milliseconds the whole run took. */
   totalMs: number;
@@ -87,15 +95,23 @@ export async function runClientSession(
   run.timings.connect = elapsed();
   emit("connect", `connected to ${options.hostname}:${options.port}`);
   const io = new ClientIo(conn, timeoutMs, emit);
+  const perform = async (step: ClientStep) => {
+    if (step.commands.length > 0) await io.writeCommands(step.commands);
+    const transaction = session.transactions.at(-1)?.transaction;
+    if (step.content && transaction) await io.writeContent(await options.content(transaction));
+  };
   try {
     while (!session.done) {
+      if (session.idle) {
+        const next = await options.nextTransaction?.();
+        await perform(next === undefined ? session.quit() : session.next(next));
+        continue;
+      }
       const stage = session.expecting ?? "quit";
       const reply = await io.readReply(stage);
       if (reply === null) break; // the server hung up after QUIT: done
-      run.timings[stage] = elapsed();
-      const step = session.feed(reply);
-      if (step.commands.length > 0) await io.writeCommands(step.commands);
-      if (step.content) await io.writeContent(await options.content());
+      run.timings[stage] ??= elapsed();
+      await perform(session.feed(reply));
     }
   } catch (cause) {
     run.error = cause instanceof SmtpConnectionError

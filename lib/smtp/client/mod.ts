@@ -1,32 +1,51 @@
 /**
  * The SMTP client: a sans-IO session machine (EHLO capabilities, pipelining, per-recipient
- * replies) and the thin connection that runs it, with a transcript.
+ * replies, many mail transactions per session) and the thin connection that runs it, with a
+ * transcript.
+ *
+ * One session carries its `transactions` in order; `session.transactions` holds one
+ * {@linkcode ClientTransaction} per transaction started, with its replies (`mailReply`,
+ * `recipients`, `dataReply`, `finalReply`), `failure` and `delivered`. Between transactions
+ * the session sends RSET only when the last one was left open (RFC 5321 §4.1.1.5), pipelined
+ * ahead of the next MAIL when the server offers PIPELINING. `session.failure` is for what
+ * ended the session itself (greeting, EHLO/HELO, 421).
+ *
+ * For transactions not known up front, create the session with `keepOpen: true`: when its
+ * queue runs dry it is `idle` (no reply expected), and `next(transaction)` starts another
+ * while `quit()` ends it; each returns the step to carry out. `runClientSession` does this
+ * through its `nextTransaction` callback, called each time the session is idle (so the time
+ * between two calls is one transaction's latency) and QUITs when it returns undefined.
  *
  * @example
  * ```ts ignore
  * import { ClientSession, runClientSession } from "./mod.ts";
- * const session = new ClientSession({
- *   clientName: "me.test",
- *   transaction: { reversePath: "a@x.test", recipients: [{ forwardPath: "b@y.test" }] },
- * });
+ * const message = new TextEncoder().encode("Subject: hi\r\n\r\nhi\r\n");
+ * let left = 100;
+ * const session = new ClientSession({ clientName: "me.test", transactions: [], keepOpen: true });
  * const run = await runClientSession(session, {
  *   hostname: "127.0.0.1",
  *   port: 1025,
- *   content: () => ReadableStream.from([new TextEncoder().encode("Subject: hi\r\n\r\nhi\r\n")]),
+ *   content: () => ReadableStream.from([message]),
+ *   nextTransaction: () =>
+ *     left-- > 0
+ *       ? { reversePath: "a@x.test", recipients: [{ forwardPath: "b@y.test" }] }
+ *       : undefined,
  * });
+ * run.session.transactions.filter((t) => t.delivered).length; // 100
  * ```
  *
  * @module
  */
 
 export { type Capabilities, noCapabilities, parseCapabilities } from "./capabilities.ts";
-export { ClientSessionError, SmtpConnectionError } from "./errors.ts";
 export {
-  type ClientCommand,
-  ClientSession,
-  type ClientSessionOptions,
-  type ClientStep,
-} from "./session.ts";
+  ClientTransaction,
+  type TransactionContext,
+  type TransactionStep,
+} from "./client_transaction.ts";
+export { ClientSessionError, SmtpConnectionError } from "./errors.ts";
+export { ClientSession, type ClientSessionOptions } from "./session.ts";
+export type { ClientCommand, ClientStep } from "./step.ts";
 export type {
   ClientFailure,
   ClientStage,

@@ -13,6 +13,7 @@ export type ClientStage =
   | "banner"
   | "ehlo"
   | "helo"
+  | "rset"
   | "mail"
   | "rcpt"
   | "data"

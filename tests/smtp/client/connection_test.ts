@@ -46,11 +46,11 @@ Deno.test("runClientSession: pipelined envelope, streamed dot-stuffed content, t
   const server = pipeliningServer();
   const session = new ClientSession({
     clientName: "c.test",
-    transaction: {
+    transactions: [{
       reversePath: "a@x.test",
       recipients: [{ forwardPath: "b@y.test" }, { forwardPath: "c@y.test" }],
       size: 20,
-    },
+    }],
   });
   const events: TranscriptEvent[] = [];
   const chunks = ["Subject: s\n\n.", "dot\nlast line without newline"].map((t) =>
@@ -88,4 +88,31 @@ Deno.test("runClientSession: pipelined envelope, streamed dot-stuffed content, t
     "content",
     "quit",
   ]);
+});
+
+Deno.test("runClientSession: keepOpen session fed by nextTransaction, content per transaction", async () => {
+  const server = pipeliningServer();
+  const session = new ClientSession({ clientName: "c.test", transactions: [], keepOpen: true });
+  const senders = ["a@x.test", "b@x.test", "c@x.test"];
+  let next = 0;
+  const run = await runClientSession(session, {
+    hostname: "127.0.0.1",
+    port: server.port,
+    content: (t) => ReadableStream.from([encoder.encode(`From: ${t.reversePath}\r\n\r\nhi\r\n`)]),
+    nextTransaction: () => {
+      const reversePath = senders[next++];
+      if (reversePath === undefined) return undefined;
+      return { reversePath, recipients: [{ forwardPath: "r@y.test" }] };
+    },
+  });
+  await server.served;
+  equal(run.error, undefined);
+  deepEqual(session.transactions.map((t) => t.delivered), [true, true, true]);
+  ok(session.delivered);
+  for (const sender of senders) {
+    ok(server.received().includes(`MAIL FROM:<${sender}>\r\n`));
+    ok(server.received().includes(`From: ${sender}\r\n\r\nhi\r\n.\r\n`));
+  }
+  equal(server.received().includes("RSET"), false);
+  ok(server.received().endsWith("QUIT\r\n"));
 });

@@ -14,16 +14,19 @@ const EHLO_PIPE = r(250, "mx.test", "PIPELINING", "SIZE", "8BITMIME", "DSN", "SM
 function session(extra: Partial<ClientSessionOptions> = {}, recipients = ["b@y.test", "c@y.test"]) {
   return new ClientSession({
     clientName: "client.test",
-    transaction: {
+    transactions: [{
       reversePath: "a@x.test",
       recipients: recipients.map((forwardPath) => ({ forwardPath, notify: ["FAILURE" as const] })),
       size: 100,
       body: "8BITMIME",
       envid: "id+1",
-    },
+    }],
     ...extra,
   });
 }
+
+/** The session's first transaction. */
+const t = (s: ClientSession) => s.transactions[0];
 
 /** The command lines a step asks for. */
 function lines(step: { commands: { verb: string; argument?: string }[] }): string[] {
@@ -44,9 +47,9 @@ Deno.test("without PIPELINING: one command per reply, each recipient's reply kep
   deepEqual(lines(s.feed(r(250, "2.0.0 Ok: queued as ABC"))), ["QUIT"]);
   ok(s.feed(r(221, "bye")).close);
   equal(s.done, true);
-  deepEqual(s.recipients.map((x) => x.reply?.code), [550, 250]);
-  equal(s.finalReply?.code, 250);
-  equal(s.failure, undefined);
+  deepEqual(t(s).recipients.map((x) => x.reply?.code), [550, 250]);
+  equal(t(s).finalReply?.code, 250);
+  equal(t(s).failure, undefined);
   equal(s.delivered, false, "one recipient was refused");
 });
 
@@ -77,8 +80,8 @@ Deno.test("pipelined MAIL refused: the rest of the group is read, DATA's 354 end
   deepEqual(s.feed(r(503, "5.5.1 need MAIL")).commands, []);
   deepEqual(lines(s.feed(r(354, "go"))), ["."]);
   deepEqual(lines(s.feed(r(554, "no valid recipients"))), ["QUIT"]);
-  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["mail", 451]);
-  equal(s.finalReply, undefined);
+  deepEqual([t(s).failure?.stage, t(s).failure?.reply?.code], ["mail", 451]);
+  equal(t(s).finalReply, undefined);
 });
 
 Deno.test("pipelined: every RCPT refused fails at rcpt and DATA's refusal is not the cause", () => {
@@ -88,7 +91,7 @@ Deno.test("pipelined: every RCPT refused fails at rcpt and DATA's refusal is not
   s.feed(OK);
   s.feed(r(550, "5.1.1 unknown"));
   deepEqual(lines(s.feed(r(554, "5.5.1 no valid recipients"))), ["QUIT"]);
-  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["rcpt", 550]);
+  deepEqual([t(s).failure?.stage, t(s).failure?.reply?.code], ["rcpt", 550]);
 });
 
 Deno.test("EHLO refused with 5xx falls back to HELO, which offers no extensions", () => {
@@ -115,7 +118,7 @@ Deno.test("a 4xx or 5xx at each stage fails there and QUITs", () => {
     for (const reply of before) s.feed(reply);
     equal(s.expecting, stage);
     deepEqual(lines(s.feed(failing)), ["QUIT"], stage);
-    equal(s.failure?.stage, stage);
+    equal((s.failure ?? t(s).failure)?.stage, stage);
     equal(s.expecting, "quit");
     equal(s.delivered, false);
   }
@@ -149,16 +152,128 @@ Deno.test("--quit-after stops at each step with QUIT; after data it closes", () 
 Deno.test("SMTPUTF8 needed but not offered, or a message over SIZE: refused before MAIL", () => {
   const utf8 = new ClientSession({
     clientName: "c",
-    transaction: { reversePath: "ü@x.test", recipients: [{ forwardPath: "b@y" }], smtputf8: true },
+    transactions: [{
+      reversePath: "ü@x.test",
+      recipients: [{ forwardPath: "b@y" }],
+      smtputf8: true,
+    }],
   });
   utf8.feed(r(220, "mx"));
   deepEqual(lines(utf8.feed(EHLO_PLAIN)), ["QUIT"]);
-  deepEqual([utf8.failure?.stage, utf8.failure?.reply], ["mail", undefined]);
+  deepEqual([t(utf8).failure?.stage, t(utf8).failure?.reply], ["mail", undefined]);
   const big = new ClientSession({
     clientName: "c",
-    transaction: { reversePath: "a@x", recipients: [{ forwardPath: "b@y" }], size: 5000 },
+    transactions: [{ reversePath: "a@x", recipients: [{ forwardPath: "b@y" }], size: 5000 }],
   });
   big.feed(r(220, "mx"));
   deepEqual(lines(big.feed(EHLO_PLAIN)), ["QUIT"]);
-  ok(big.failure?.reason.includes("SIZE 1000"));
+  ok(t(big).failure?.reason.includes("SIZE 1000"));
+});
+
+/** A session of several one-recipient transactions. */
+function multi(extra: Partial<ClientSessionOptions>, ...senders: string[]) {
+  return new ClientSession({
+    clientName: "client.test",
+    transactions: senders.map((reversePath) => ({
+      reversePath,
+      recipients: [{ forwardPath: "b@y.test" }],
+    })),
+    ...extra,
+  });
+}
+
+Deno.test("several transactions: MAIL again after a 250, no RSET; one result each", () => {
+  const s = multi({}, "a@x.test", "c@x.test");
+  s.feed(r(220, "mx"));
+  deepEqual(lines(s.feed(EHLO_PLAIN)), ["MAIL FROM:<a@x.test>"]);
+  s.feed(OK);
+  s.feed(OK);
+  s.feed(r(354, "go"));
+  deepEqual(lines(s.feed(r(250, "queued as 1"))), ["MAIL FROM:<c@x.test>"]);
+  s.feed(OK);
+  s.feed(OK);
+  s.feed(r(354, "go"));
+  deepEqual(lines(s.feed(r(250, "queued as 2"))), ["QUIT"]);
+  deepEqual(s.transactions.map((x) => x.finalReply?.lines[0]), ["queued as 1", "queued as 2"]);
+  deepEqual(s.transactions.map((x) => x.transaction.reversePath), ["a@x.test", "c@x.test"]);
+  ok(s.delivered);
+});
+
+Deno.test("several transactions: RSET after one left open, then the next MAIL", () => {
+  const s = multi({}, "a@x.test", "c@x.test");
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PLAIN);
+  s.feed(OK);
+  deepEqual(lines(s.feed(r(550, "5.1.1 unknown"))), ["RSET"]);
+  equal(s.expecting, "rset");
+  deepEqual(lines(s.feed(OK)), ["MAIL FROM:<c@x.test>"]);
+  deepEqual(s.transactions.map((x) => x.failure?.stage), ["rcpt", undefined]);
+  equal(s.failure, undefined, "a transaction's failure is not the session's");
+});
+
+Deno.test("several transactions: a refused MAIL needs no RSET; SIZE refusal skips to the next", () => {
+  const s = new ClientSession({
+    clientName: "c",
+    transactions: [
+      { reversePath: "a@x", recipients: [{ forwardPath: "b@y" }] },
+      { reversePath: "big@x", recipients: [{ forwardPath: "b@y" }], size: 5000 },
+      { reversePath: "d@x", recipients: [{ forwardPath: "b@y" }] },
+    ],
+  });
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PLAIN);
+  deepEqual(lines(s.feed(r(451, "4.3.0 later"))), ["MAIL FROM:<d@x>"]);
+  deepEqual(s.transactions.map((x) => x.failure?.stage), ["mail", "mail", undefined]);
+  equal(s.transactions[1].failure?.reply, undefined);
+});
+
+Deno.test("several transactions with PIPELINING: RSET leads the next group", () => {
+  const s = multi({}, "a@x.test", "c@x.test");
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PIPE);
+  s.feed(OK);
+  s.feed(OK);
+  deepEqual(lines(s.feed(r(554, "5.7.1 no DATA"))), [
+    "RSET",
+    "MAIL FROM:<c@x.test>",
+    "RCPT TO:<b@y.test>",
+    "DATA",
+  ]);
+  for (const stage of ["rset", "mail", "rcpt"]) {
+    equal(s.expecting, stage);
+    deepEqual(s.feed(OK).commands, []);
+  }
+  ok(s.feed(r(354, "go")).content);
+  deepEqual(lines(s.feed(OK)), ["QUIT"]);
+  deepEqual(s.transactions.map((x) => x.delivered), [false, true]);
+});
+
+Deno.test("keepOpen: idle when the queue runs dry; next() and quit() go on from there", () => {
+  const s = multi({ keepOpen: true });
+  s.feed(r(220, "mx"));
+  deepEqual(s.feed(EHLO_PLAIN).commands, []);
+  ok(s.idle);
+  equal(s.expecting, undefined);
+  throws(() => s.feed(OK), ClientSessionError);
+  deepEqual(lines(s.next({ reversePath: "a@x", recipients: [{ forwardPath: "b@y" }] })), [
+    "MAIL FROM:<a@x>",
+  ]);
+  equal(s.idle, false);
+  throws(() => s.quit(), ClientSessionError);
+  s.feed(OK);
+  s.feed(OK);
+  s.feed(r(354, "go"));
+  deepEqual(s.feed(OK).commands, []);
+  ok(s.idle);
+  deepEqual(lines(s.quit()), ["QUIT"]);
+  ok(s.feed(r(221, "bye")).close);
+  ok(s.delivered);
+});
+
+Deno.test("421 inside a transaction fails both the transaction and the session", () => {
+  const s = multi({}, "a@x");
+  s.feed(r(220, "mx"));
+  s.feed(EHLO_PLAIN);
+  ok(s.feed(r(421, "4.3.2 bye")).close);
+  deepEqual([s.failure?.stage, t(s).failure?.stage], ["mail", "mail"]);
 });
