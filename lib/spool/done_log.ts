@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { writeAll } from "../wire/write_all.ts";
 import { GroupCommit } from "./group_commit.ts";
 
@@ -20,26 +21,54 @@ export class DoneLog {
   /** The file may end in a torn line (a crash, a failed write): the next write ends it first. */
   #tornTail: boolean;
 
-  private constructor(file: Deno.FsFile, done: Set<string>, tornTail: boolean) {
+  readonly #path: string;
+  readonly #rotation: DoneLogRotation;
+  /** Bytes in the current file, to know when to rotate. */
+  #size = 0;
+
+  private constructor(
+    path: string,
+    file: Deno.FsFile,
+    done: Set<string>,
+    tornTail: boolean,
+    rotation: DoneLogRotation,
+  ) {
+    this.#path = path;
+    this.#rotation = rotation;
     this.#file = file;
     this.#recovered = done;
     this.#tornTail = tornTail;
   }
 
-  /** Opens the log at `path`, creating it, and reads which queue ids are done. */
-  static async open(path: string): Promise<DoneLog> {
+  /**
+   * Opens the log at `path`, creating it, and reads which queue ids are done: from the log, and
+   * from the logs it was rotated into that may name a message of a live segment.
+   *
+   * @param liveSegments the segments on disk; a rotated log whose messages all lie in older
+   *   segments is not read (those segments are gone, their messages all delivered)
+   * @param rotation when to rotate, and the newest segment a message recorded so far can be in
+   */
+  static async open(
+    path: string,
+    liveSegments: readonly number[] = [],
+    rotation: DoneLogRotation = { maxBytes: Infinity, newestSegment: () => 0 },
+  ): Promise<DoneLog> {
     const done = new Set<string>();
+    const oldest = Math.min(...liveSegments);
+    for (const { name, newestSegment } of await rotatedLogs(path)) {
+      if (newestSegment >= oldest) {
+        readIds(await Deno.readTextFile(join(dirname(path), name)), done);
+      }
+    }
     const text = await Deno.readTextFile(path).catch((error) => {
       if (error instanceof Deno.errors.NotFound) return "";
       throw error;
     });
-    for (const line of text.split("\n")) {
-      // A torn last line (a crash mid-write) is simply not done yet.
-      const id = /^\{"id":"([0-9A-Z]+)"/.exec(line)?.[1];
-      if (id && line.endsWith("}")) done.add(id);
-    }
+    readIds(text, done);
     const file = await Deno.open(path, { append: true, create: true });
-    return new DoneLog(file, done, text.length > 0 && !text.endsWith("\n"));
+    const log = new DoneLog(path, file, done, text.length > 0 && !text.endsWith("\n"), rotation);
+    log.#size = new TextEncoder().encode(text).length;
+    return log;
   }
 
   /**
@@ -90,7 +119,60 @@ export class DoneLog {
       for (const entry of batch) entry.reject(error);
       return;
     }
+    this.#size += bytes.length;
     for (const entry of batch) entry.resolve();
+    if (this.#size >= this.#rotation.maxBytes) await this.#rotate();
+  }
+
+  /**
+   * Moves the full log aside as `done-<segment>.log`, named after the newest segment any of its
+   * messages can be in, so a start reads it only while such a segment is still on disk. The file
+   * is made durable first; a failure keeps writing to the same file and tries again later. A log
+   * rotated while the spool was still on the same segment grows on until the segment changes.
+   */
+  async #rotate(): Promise<void> {
+    const rotated = join(dirname(this.#path), rotatedName(this.#rotation.newestSegment()));
+    if (await Deno.lstat(rotated).then(() => true, () => false)) return;
+    try {
+      await this.#file.syncData();
+      await Deno.rename(this.#path, rotated);
+    } catch {
+      return; // e.g. a full disk: the log only grows on
+    }
+    this.#file.close();
+    this.#file = await Deno.open(this.#path, { append: true, create: true });
+    this.#size = 0;
+  }
+}
+
+/** When {@link DoneLog} rotates, and what it names the rotated file after. */
+export interface DoneLogRotation {
+  /** Rotate once the log holds this many bytes. */
+  maxBytes: number;
+  /** The newest segment a message recorded so far can be in (the spool's current one). */
+  newestSegment(): number;
+}
+
+function rotatedName(newestSegment: number): string {
+  return `done-${newestSegment.toString().padStart(10, "0")}.log`;
+}
+
+/** The rotated logs beside `path`, with the newest segment each may name a message of. */
+async function rotatedLogs(path: string): Promise<{ name: string; newestSegment: number }[]> {
+  const found = [];
+  for await (const entry of Deno.readDir(dirname(path))) {
+    const match = /^done-(\d{10})\.log$/.exec(entry.name);
+    if (entry.isFile && match) found.push({ name: entry.name, newestSegment: Number(match[1]) });
+  }
+  return found;
+}
+
+/** Adds the queue id of every whole entry line of `text` to `done`. */
+function readIds(text: string, done: Set<string>): void {
+  for (const line of text.split("\n")) {
+    // A torn last line (a crash mid-write) is simply not done yet.
+    const id = /^\{"id":"([0-9A-Z]+)"/.exec(line)?.[1];
+    if (id && line.endsWith("}")) done.add(id);
   }
 }
 

@@ -40,6 +40,12 @@ export interface SpooledMessage {
 /** Segments are zero-filled ahead of use up to this size (see SegmentWriter). */
 const MAX_PREALLOCATE = 64 * 1024 * 1024;
 
+/**
+ * The done log is moved aside at this size, so a start reads only the done logs that can name a
+ * message of a segment still on disk, not every delivery ever made.
+ */
+const DONE_LOG_ROTATE_BYTES = 64 * 1024 * 1024;
+
 /** Segments close at this size (a new one begins), so delivered ones can be removed. */
 const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
 
@@ -62,6 +68,8 @@ export class Spool {
   readonly #removable = new Set<number>();
   #collecting: Promise<void> = Promise.resolve();
   #undelivered = { messages: 0, bytes: 0 };
+  /** The newest segment a record went to (or, before any, one past the last on disk). */
+  #newestSegment: number;
 
   private constructor(
     readonly dir: string,
@@ -71,7 +79,9 @@ export class Spool {
     segmentSize: number,
   ) {
     this.#doneLog = doneLog;
+    this.#newestSegment = firstSegment;
     this.#writer = new SegmentWriter(dir, firstSegment, segmentSize, (id, location) => {
+      this.#newestSegment = Math.max(this.#newestSegment, location.segment);
       let undone = this.#undone.get(location.segment);
       if (!undone) this.#undone.set(location.segment, undone = new Set());
       undone.add(id);
@@ -87,11 +97,14 @@ export class Spool {
    *
    * @param makeDeliveriesDurable called before a segment is removed; it must make every delivery
    *   recorded as done so far durable (e.g. sync the Maildir's file system).
+   * @param segmentSize a segment is closed (a new one begun) at this size
+   * @param doneLogRotateBytes the done log is moved aside at this size (see DoneLog)
    */
   static async open(
     dir: string,
     makeDeliveriesDurable: () => Promise<void>,
     segmentSize = DEFAULT_SEGMENT_SIZE,
+    doneLogRotateBytes = DONE_LOG_ROTATE_BYTES,
   ): Promise<{ spool: Spool; pending: SpooledMessage[] }> {
     await Deno.mkdir(dir, { recursive: true });
     const segments: number[] = [];
@@ -104,9 +117,13 @@ export class Spool {
       }
     }
     segments.sort((a, b) => a - b);
-    const doneLog = await DoneLog.open(join(dir, "done.log"));
+    let spool: Spool | undefined;
+    const doneLog = await DoneLog.open(join(dir, "done.log"), segments, {
+      maxBytes: doneLogRotateBytes,
+      newestSegment: () => spool!.#newestSegment,
+    });
     const last = segments.at(-1);
-    const spool = new Spool(
+    spool = new Spool(
       dir,
       last === undefined ? 1 : last + 1,
       doneLog,

@@ -1,4 +1,4 @@
-import { equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { DoneLog } from "../../lib/spool/done_log.ts";
 
@@ -106,4 +106,35 @@ Deno.test("done log: forgetRecovered drops the ids read at open", async () => {
   log.forgetRecovered();
   ok(!log.isDone("A"));
   await log.close();
+});
+
+Deno.test("done log: rotated at its size limit, named after the newest segment it can name", async () => {
+  const path = await tempLog();
+  const dir = join(path, "..");
+  const rotation = { maxBytes: 60, newestSegment: () => 7 };
+  const log = await DoneLog.open(path, [], rotation);
+  for (const id of ["A", "B", "C"]) await log.append({ id, detail: "x".repeat(20) });
+  await log.close();
+  const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+  deepEqual(names, ["done-0000000007.log", "done.log"]);
+  equal((await entries(join(dir, "done-0000000007.log"))).map((e) => e.id).join(), "A,B");
+  equal((await entries(path)).map((e) => e.id).join(), "C");
+
+  const withSegment7 = await DoneLog.open(path, [7, 8], rotation);
+  ok(withSegment7.isDone("A") && withSegment7.isDone("B") && withSegment7.isDone("C"));
+  await withSegment7.close();
+  // Segment 7 and older are gone, so the rotated log names no message that could be pending.
+  const later = await DoneLog.open(path, [8], rotation);
+  ok(!later.isDone("A") && later.isDone("C"), "a rotated log of removed segments is not read");
+  await later.close();
+});
+
+Deno.test("done log: no rotation over a rotated log of the same segment", async () => {
+  const path = await tempLog();
+  const log = await DoneLog.open(path, [], { maxBytes: 10, newestSegment: () => 3 });
+  for (const id of ["A", "B", "C"]) await log.append({ id });
+  await log.close();
+  const reopened = await DoneLog.open(path, [3]);
+  ok(["A", "B", "C"].every((id) => reopened.isDone(id)), "nothing overwritten");
+  await reopened.close();
 });

@@ -267,3 +267,25 @@ Deno.test("spool: closeSegment lets a delivered segment go before it fills up", 
   deepEqual(await segmentsIn(dir), [b.location.segment], "kept while its message is not done");
   await spool.close();
 });
+
+Deno.test("spool: a rotated done log still counts at recovery while its segments live", async () => {
+  const dir = await Deno.makeTempDir();
+  // Small segments (several per run) and a done log rotated every few entries.
+  const first = await Spool.open(dir, noSync, 400, 300);
+  const accepted: SpooledMessage[] = [];
+  for (let i = 0; i < 12; i++) {
+    const message = await accept(first.spool, `message ${i}\r\n`);
+    accepted.push(message);
+    if (i % 3 !== 0) await first.spool.done(message, { maildir: "x" });
+  }
+  // A crash: no close. Only the messages never done come back, though most done lines were
+  // moved to rotated logs.
+  const rotated = [...Deno.readDirSync(dir)].filter((e) => /^done-\d{10}\.log$/.test(e.name));
+  ok(rotated.length >= 2, `rotations happened: ${rotated.map((e) => e.name)}`);
+  const second = await Spool.open(dir, noSync, 400, 300);
+  deepEqual(
+    second.pending.map((m) => m.meta.id),
+    accepted.filter((_, i) => i % 3 === 0).map((m) => m.meta.id),
+  );
+  await second.spool.close();
+});
