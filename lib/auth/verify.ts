@@ -7,7 +7,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import type { DNSResolver } from "mailauth";
+import type { DKIMResult, DNSResolver } from "mailauth";
 import { loadMailauth } from "./mailauth.ts";
 import type { Resolver } from "../dns/resolver.ts";
 import { mailauthResolver } from "./dns_adapter.ts";
@@ -39,7 +39,7 @@ export interface DkimVerification {
   algorithm: string;
   /** The signature (`b=`), base64; Authentication-Results quote its start as `header.b`. */
   signature: string;
-  /** The result (mailauth reports a body hash mismatch as neutral). */
+  /** The result: a body hash mismatch is `fail` (RFC 6376 §6.1.3; mailauth says neutral). */
   result: AuthResultKeyword;
   /** Why, when not pass: "body hash did not verify", "no key"… */
   comment?: string;
@@ -131,16 +131,8 @@ export async function verifyMessage(
   const headers = result.headers.replace(/\r\n$/, "");
   return {
     // An unsigned message gets one placeholder row ("message not signed"); it is no signature.
-    dkim: (result.dkim.results ?? []).filter((row) => row.signature || row.signingDomain).map((
-      row,
-    ) => ({
-      domain: row.signingDomain ?? "",
-      selector: row.selector ?? "",
-      algorithm: row.algo ?? "",
-      signature: row.signature ?? "",
-      ...status(row.status),
-      bodyHashMatches: row.bodyHash !== undefined && row.bodyHash === row.bodyHashExpecting,
-    })),
+    dkim: (result.dkim.results ?? []).filter((row) => row.signature || row.signingDomain)
+      .map(dkimVerification),
     spf: options.ip && result.spf
       ? {
         ...status(result.spf.status),
@@ -154,6 +146,24 @@ export async function verifyMessage(
       : undefined,
     arc: { ...status(arc?.status), instance: typeof arc?.i === "number" ? arc.i : 0 },
     authenticationResults: headers.slice(headers.lastIndexOf("Authentication-Results:")),
+  };
+}
+
+/** One mailauth DKIM result in postie's terms. */
+function dkimVerification(row: DKIMResult): DkimVerification {
+  const bodyHashMatches = row.bodyHash !== undefined && row.bodyHash === row.bodyHashExpecting;
+  const mismatch = row.bodyHash !== undefined && row.bodyHashExpecting !== undefined &&
+    !bodyHashMatches;
+  const verdict = status(row.status);
+  return {
+    domain: row.signingDomain ?? "",
+    selector: row.selector ?? "",
+    algorithm: row.algo ?? "",
+    signature: row.signature ?? "",
+    // RFC 6376 §6.1.3: a body hash that does not match is a PERMFAIL, "fail" in RFC 8601 §2.7.1
+    ...verdict,
+    result: mismatch ? "fail" : verdict.result,
+    bodyHashMatches,
   };
 }
 

@@ -47,6 +47,7 @@ for (const type of ["rsa", "ed25519"] as DkimKeyType[]) {
       );
       const after = await verifyMessage(tampered, { resolver });
       equal(after.dkim[0].bodyHashMatches, false);
+      equal(after.dkim[0].result, "fail");
       ok(!(await dkimpyVerifies(tampered, dns.port)));
     } finally {
       resolver.close();

@@ -4,8 +4,12 @@
  */
 
 import { equal, match, ok } from "node:assert/strict";
+import type { DNSResolver } from "mailauth";
+import { mailauthResolver } from "../../lib/auth/dns_adapter.ts";
+import { loadMailauth } from "../../lib/auth/mailauth.ts";
 import { signDkim } from "../../lib/auth/sign.ts";
-import { dkimpyVerifies } from "../auth/dkimpy.ts";
+import { Resolver } from "../../lib/dns/resolver.ts";
+import { dkimpyArc, dkimpyVerifies } from "../auth/dkimpy.ts";
 import { createDkimKey, txtRecordFlag } from "../auth/keys.ts";
 import { type DnsmasqPeer, peerTest, startDnsmasq } from "../peers.ts";
 import { runPostie } from "./run_postie.ts";
@@ -81,7 +85,7 @@ peerTest("trace --verify: a body changed after signing fails DKIM now", PEERS, a
     equal(code, 0);
     match(
       stdout,
-      /^error +verify-dkim: dkim=pass claimed by mx1\.example\.org for d=example\.net s=s1, but neutral \(body hash did not verify\) now: the body changed\?$/m,
+      /^error +verify-dkim: dkim=pass claimed by mx1\.example\.org for d=example\.net s=s1, but fail \(body hash did not verify\) now: the body changed\?$/m,
     );
     match(stdout, /verify-spf: .*: confirmed$/m);
     match(
@@ -132,3 +136,51 @@ peerTest("trace --verify --html: the findings of the check are on the page", PEE
     }
   });
 });
+
+peerTest(
+  "trace --verify: a list broke DKIM, its ARC set vouches for the original",
+  PEERS,
+  async () => {
+    const arcKey = await createDkimKey("rsa");
+    await withZone(async (dns, signature) => {
+      // The list tags the subject (breaking DKIM) and seals what it checked (RFC 8617 §5.1).
+      const listed = signature + ORIGINAL.replace("Subject: report", "Subject: [list] report");
+      const arcDns = await startDnsmasq([
+        txtRecordFlag("arc._domainkey.forwarder.test", arcKey.record),
+        `--server=/example.net/127.0.0.1#${dns.port}`,
+      ]);
+      const resolver = new Resolver({ nameServer: arcDns.nameServer });
+      try {
+        const { authenticate } = await loadMailauth();
+        const sealed = await authenticate(listed, {
+          resolver: mailauthResolver(resolver) as DNSResolver,
+          ip: "203.0.113.5",
+          sender: "bounce@example.net",
+          mta: "lists.forwarder.test",
+          disableBimi: true,
+          seal: { signingDomain: "forwarder.test", selector: "arc", privateKey: arcKey.privateKey },
+        });
+        const message =
+          "Authentication-Results: mx1.example.org; dkim=fail header.d=example.net; " +
+          "arc=pass\r\nReceived: from lists.forwarder.test (lists.forwarder.test [198.51.100.20])" +
+          "\r\n\tby mx1.example.org; Tue, 24 Nov 2026 05:00:09 +0000\r\n" + sealed.headers + listed;
+        const bytes = encoder.encode(message);
+        ok(!(await dkimpyVerifies(bytes, arcDns.port)), "python3-dkim: DKIM fails");
+        equal(await dkimpyArc(bytes, arcDns.port), "pass", "python3-dkim: ARC passes");
+        const { code, stdout } = await trace(arcDns, message);
+        equal(code, 0);
+        match(
+          stdout,
+          /verify-dkim: dkim=fail claimed by mx1\.example\.org for d=example\.net s=s1: confirmed$/m,
+        );
+        match(
+          stdout,
+          /verify-arc: arc=pass claimed by mx1\.example\.org \(1 ARC sets\): confirmed$/m,
+        );
+      } finally {
+        resolver.close();
+        await arcDns.stop();
+      }
+    });
+  },
+);
