@@ -22,7 +22,7 @@ export class DoneLog {
   #tornTail: boolean;
 
   readonly #path: string;
-  readonly #rotation: DoneLogRotation;
+  #rotation: DoneLogRotation = { maxBytes: Infinity, newestSegment: () => 0 };
   /** Bytes in the current file, to know when to rotate. */
   #size = 0;
 
@@ -31,10 +31,8 @@ export class DoneLog {
     file: Deno.FsFile,
     done: Set<string>,
     tornTail: boolean,
-    rotation: DoneLogRotation,
   ) {
     this.#path = path;
-    this.#rotation = rotation;
     this.#file = file;
     this.#recovered = done;
     this.#tornTail = tornTail;
@@ -46,13 +44,8 @@ export class DoneLog {
    *
    * @param liveSegments the segments on disk; a rotated log whose messages all lie in older
    *   segments is not read (those segments are gone, their messages all delivered)
-   * @param rotation when to rotate, and the newest segment a message recorded so far can be in
    */
-  static async open(
-    path: string,
-    liveSegments: readonly number[] = [],
-    rotation: DoneLogRotation = { maxBytes: Infinity, newestSegment: () => 0 },
-  ): Promise<DoneLog> {
+  static async open(path: string, liveSegments: readonly number[] = []): Promise<DoneLog> {
     const done = new Set<string>();
     const oldest = Math.min(...liveSegments);
     for (const { name, newestSegment } of await rotatedLogs(path)) {
@@ -66,7 +59,7 @@ export class DoneLog {
     });
     readIds(text, done);
     const file = await Deno.open(path, { append: true, create: true });
-    const log = new DoneLog(path, file, done, text.length > 0 && !text.endsWith("\n"), rotation);
+    const log = new DoneLog(path, file, done, text.length > 0 && !text.endsWith("\n"));
     log.#size = new TextEncoder().encode(text).length;
     return log;
   }
@@ -78,6 +71,11 @@ export class DoneLog {
    */
   isDone(id: string): boolean {
     return this.#recovered.has(id);
+  }
+
+  /** From now on, moves the log aside when it reaches `rotation.maxBytes` (never by default). */
+  rotateWith(rotation: DoneLogRotation): void {
+    this.#rotation = rotation;
   }
 
   /** Drops the ids read at open, once recovery no longer needs them. */

@@ -117,13 +117,9 @@ export class Spool {
       }
     }
     segments.sort((a, b) => a - b);
-    let spool: Spool | undefined;
-    const doneLog = await DoneLog.open(join(dir, "done.log"), segments, {
-      maxBytes: doneLogRotateBytes,
-      newestSegment: () => spool!.#newestSegment,
-    });
+    const doneLog = await DoneLog.open(join(dir, "done.log"), segments);
     const last = segments.at(-1);
-    spool = new Spool(
+    const spool = new Spool(
       dir,
       last === undefined ? 1 : last + 1,
       doneLog,
@@ -148,6 +144,10 @@ export class Spool {
       spool.#closedSegments.add(segment);
     }
     doneLog.forgetRecovered();
+    doneLog.rotateWith({
+      maxBytes: doneLogRotateBytes,
+      newestSegment: () => spool.#newestSegment,
+    });
     for (const segment of segments) spool.#collect(segment);
     return { spool, pending };
   }

@@ -112,7 +112,8 @@ Deno.test("done log: rotated at its size limit, named after the newest segment i
   const path = await tempLog();
   const dir = join(path, "..");
   const rotation = { maxBytes: 60, newestSegment: () => 7 };
-  const log = await DoneLog.open(path, [], rotation);
+  const log = await DoneLog.open(path);
+  log.rotateWith(rotation);
   for (const id of ["A", "B", "C"]) await log.append({ id, detail: "x".repeat(20) });
   await log.close();
   const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
@@ -120,18 +121,19 @@ Deno.test("done log: rotated at its size limit, named after the newest segment i
   equal((await entries(join(dir, "done-0000000007.log"))).map((e) => e.id).join(), "A,B");
   equal((await entries(path)).map((e) => e.id).join(), "C");
 
-  const withSegment7 = await DoneLog.open(path, [7, 8], rotation);
+  const withSegment7 = await DoneLog.open(path, [7, 8]);
   ok(withSegment7.isDone("A") && withSegment7.isDone("B") && withSegment7.isDone("C"));
   await withSegment7.close();
   // Segment 7 and older are gone, so the rotated log names no message that could be pending.
-  const later = await DoneLog.open(path, [8], rotation);
+  const later = await DoneLog.open(path, [8]);
   ok(!later.isDone("A") && later.isDone("C"), "a rotated log of removed segments is not read");
   await later.close();
 });
 
 Deno.test("done log: no rotation over a rotated log of the same segment", async () => {
   const path = await tempLog();
-  const log = await DoneLog.open(path, [], { maxBytes: 10, newestSegment: () => 3 });
+  const log = await DoneLog.open(path);
+  log.rotateWith({ maxBytes: 10, newestSegment: () => 3 });
   for (const id of ["A", "B", "C"]) await log.append({ id });
   await log.close();
   const reopened = await DoneLog.open(path, [3]);
