@@ -117,10 +117,17 @@ export async function messageContent(
   const message = flags.data !== undefined
     ? await dataContent(flags.data)
     : await composedContent(await draftFromFlags(flags, people));
-  if (added.length === 0) return message;
+  return added.length === 0 ? message : withFieldsInFront(added, message);
+}
+
+/**
+ * `content` with header fields in front (octets, each field ending in CRLF): --add-header's,
+ * or a DKIM-Signature. The size, if known, grows by theirs.
+ */
+export function withFieldsInFront(fields: Uint8Array, content: MessageContent): MessageContent {
   return {
-    open: async () => ReadableStream.from(prepend(added, await message.open())),
-    size: message.size === undefined ? undefined : added.length + message.size,
+    open: async () => ReadableStream.from(prepend(fields, await content.open())),
+    size: content.size === undefined ? undefined : fields.length + content.size,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   dumpMessage,
   type MessageContent,
   messageContent,
+  withFieldsInFront,
 } from "./send_compose.ts";
 import { printReport, transcriptPrinter } from "./send_report.ts";
 import { sendByMx } from "./send_route.ts";
@@ -192,18 +193,10 @@ async function dkimContent(
     const code = error.code === "ENOFROM" ? ExitCode.DataErr : ExitCode.Config;
     throw new SendInputError(code, `--dkim-key: ${error.message}`);
   }
-  const size = held?.length ?? content.size;
-  return {
-    open: async () => ReadableStream.from(withField(field, held ?? await content.open())),
-    size: size === undefined ? undefined : field.length + size,
-  };
-}
-
-/** The DKIM-Signature field, then the message as it comes. */
-async function* withField(field: Uint8Array, message: Uint8Array | ReadableStream<Uint8Array>) {
-  yield field;
-  if (message instanceof Uint8Array) yield message;
-  else yield* message;
+  const signed = held === undefined
+    ? content
+    : { open: () => ReadableStream.from([held]), size: held.length };
+  return withFieldsInFront(field, signed);
 }
 
 /** The name postie gives in EHLO: this machine's. */
