@@ -22,25 +22,27 @@ const AUTHENTICATED = /^(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A$/i;
  * the host that the previous hop says received the message (its `by`).
  */
 export function checkChain({ hops }: TraceContext): TraceFinding[] {
-  return hops.slice(1).flatMap((hop, i) => {
-    const previous = hops[i].received;
+  const findings: TraceFinding[] = [];
+  for (let i = 1; i < hops.length; i++) {
+    const [hop, previous] = [hops[i], hops[i - 1].received];
     const { from, by } = hop.received;
-    const names = [...new Set([from.helo, from.reverseName])].filter((name) => name !== undefined);
+    const names = from.helo === from.reverseName ? [from.helo] : [from.helo, from.reverseName];
+    const known = names.filter((name) => name !== undefined);
     // A `by` that is an address or a bare label cannot be compared with names without DNS.
-    if (!isHostName(previous.by) || names.length === 0) return [];
-    if (names.some((name) => sameHost(name, previous.by!))) return [];
+    if (!isHostName(previous.by) || known.length === 0) continue;
+    if (known.some((name) => sameHost(name, previous.by!))) continue;
     // A content filter hands mail back over loopback to the host that received it.
-    if (from.ip !== undefined && reservedRange(from.ip) === "loopback" && by !== undefined) {
-      if (sameHost(by, previous.by)) return [];
-    }
-    return [{
+    const loopback = from.ip !== undefined && reservedRange(from.ip) === "loopback";
+    if (loopback && by !== undefined && sameHost(by, previous.by)) continue;
+    findings.push({
       severity: "warning",
       code: "broken-chain",
-      message: `hop ${hop.index} says it came from ${names.join(" / ")}, ` +
-        `but hop ${hops[i].index} was received by ${previous.by}`,
+      message: `hop ${hop.index} says it came from ${known.join(" / ")}, ` +
+        `but hop ${hops[i - 1].index} was received by ${previous.by}`,
       hop: hop.index,
-    }];
-  });
+    });
+  }
+  return findings;
 }
 
 /** Private, loopback, documentation… addresses on hops outside the recipient's infrastructure. */

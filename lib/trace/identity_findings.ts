@@ -49,5 +49,5 @@ function addressDomain(value: string | undefined): string | undefined {
 }
 
 function aligned(a: string, b: string): boolean {
-  return organizationalDomain(a) === organizationalDomain(b);
+  return a === b || organizationalDomain(a) === organizationalDomain(b);
 }

@@ -22,6 +22,13 @@ interface Clause {
 
 // RFC 3848 and RFC 6531 §3.7.3: the registered WITH protocol types, written in upper case.
 const PROTOCOLS = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A?|HTTPS?|LOCAL|MAPI)$/i;
+// qmail's "(HELO name)", Exim's "(helo=name)"; the cheap test first, most comments have none.
+const HELO_MENTION = /helo/i;
+const HELO = /(?:^|\s)HELO[\s=]+([^\s)]+)/i;
+// RFC 5321 §4.1.3 address literals, in a comment ("name [ip]") or as the HELO word ("[ip]:port").
+const LITERAL_IN_COMMENT = /\[(?:IPv6:)?([0-9a-f.:]+)\]/i;
+const ADDRESS_LITERAL = /^\[(?:IPv6:)?([0-9a-f.:]+)\](?::\d+)?$/i;
+const BARE_ADDRESS = /^(?:[^@\s]+@)?([0-9a-f.:]+)$/i;
 
 /**
  * Parses one Received field value (unfolded, without the field name). Never throws: what does
@@ -39,39 +46,56 @@ const PROTOCOLS = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A?|HTTPS?|LOCAL|MAPI)$
  */
 export function parseReceived(value: string): Received {
   const lexemes = splitReceived(value);
-  const warnings = [...lexemes.warnings];
+  const warnings = lexemes.warnings;
   const clauses = groupClauses(lexemes.tokens, warnings);
   const received: Received = { from: {}, raw: value, warnings };
-  const from = clauses.get("from");
-  if (from) received.from = readFrom(from, warnings);
-  received.by = firstWord("by", clauses.get("by"), warnings);
-  const via = clauses.get("via");
-  if (via) received.via = via.words.join(" ") || undefined;
-  received.with = readWith(clauses.get("with"));
-  received.id = firstWord("id", clauses.get("id"), warnings);
-  const forClause = clauses.get("for")?.words.join(" ");
-  if (forClause) received.for = forClause.replace(/^<|>$/g, "");
-  received.tls = readTls(lexemes.tokens, received.with);
+  // Only defined keys are set: objects keep one shape, and JSON shows no empty keys.
+  if (clauses.from) received.from = readFrom(clauses.from, warnings);
+  const by = firstWord("by", clauses.by, warnings);
+  if (by !== undefined) received.by = by;
+  const via = clauses.via?.words.join(" ");
+  if (via) received.via = via;
+  const protocol = readWith(clauses.with);
+  if (protocol !== undefined) received.with = protocol;
+  const id = firstWord("id", clauses.id, warnings);
+  if (id !== undefined) received.id = id;
+  const recipient = clauses.for?.words.join(" ").replace(/^<|>$/g, "");
+  if (recipient) received.for = recipient;
+  const tls = readTls(lexemes.tokens, protocol);
+  if (tls !== undefined) received.tls = tls;
   if (lexemes.dateText !== undefined) {
-    received.time = parseDate(lexemes.dateText);
-    if (!received.time) warnings.push(`date-time not understood: ${lexemes.dateText.trim()}`);
+    const time = parseDate(lexemes.dateText);
+    if (time !== undefined) received.time = time;
+    else warnings.push(`date-time not understood: ${lexemes.dateText.trim()}`);
   }
   // qmail's "(qmail 1234 invoked from network)" is a comment alone: a local hop, no warning.
   const commentOnly = lexemes.tokens[0]?.kind === "comment";
-  if (!from && !clauses.has("by") && !commentOnly) warnings.push("neither a from nor a by clause");
-  return dropUndefined(received);
+  if (!clauses.from && !clauses.by && !commentOnly) {
+    warnings.push("neither a from nor a by clause");
+  }
+  return received;
+}
+
+/** The clause keyword `text` is, if any (case-insensitive). */
+function clauseName(text: string): ClauseName | undefined {
+  if (text.length < 2 || text.length > 4) return undefined;
+  const keyword = text.toLowerCase() as ClauseName;
+  return CLAUSES.includes(keyword) ? keyword : undefined;
 }
 
 /** Groups tokens under the clause keyword before them; leading comments belong to no clause. */
-function groupClauses(tokens: ReceivedToken[], warnings: string[]): Map<ClauseName, Clause> {
-  const clauses = new Map<ClauseName, Clause>();
+function groupClauses(
+  tokens: ReceivedToken[],
+  warnings: string[],
+): Partial<Record<ClauseName, Clause>> {
+  const clauses: Partial<Record<ClauseName, Clause>> = {};
   let current: Clause | undefined;
   for (const token of tokens) {
-    const keyword = token.text.toLowerCase() as ClauseName;
-    if (token.kind === "word" && CLAUSES.includes(keyword)) {
-      if (clauses.has(keyword)) warnings.push(`second ${keyword} clause ignored`);
+    const keyword = token.kind === "word" ? clauseName(token.text) : undefined;
+    if (keyword !== undefined) {
       current = { words: [], comments: [] };
-      if (!clauses.has(keyword)) clauses.set(keyword, current);
+      if (clauses[keyword]) warnings.push(`second ${keyword} clause ignored`);
+      else clauses[keyword] = current;
     } else if (token.kind === "comment") current?.comments.push(token.text);
     else if (current) current.words.push(token.text);
     else warnings.push(`word before any clause ignored: ${token.text}`);
@@ -85,12 +109,13 @@ function groupClauses(tokens: ReceivedToken[], warnings: string[]): Map<ClauseNa
  */
 function firstWord(name: string, clause: Clause | undefined, warnings: string[]) {
   if (!clause) return undefined;
-  const [first, ...rest] = clause.words;
+  const words = clause.words;
+  const first = words[0];
   const unexpected: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const word = rest[i].toLowerCase();
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i].toLowerCase();
     if (word === "tls" || word === "envelope-from") i++;
-    else unexpected.push(rest[i]);
+    else unexpected.push(words[i]);
   }
   if (unexpected.length > 0) {
     warnings.push(`unexpected words after ${name} ${first}: ${unexpected.join(" ")}`);
@@ -102,10 +127,9 @@ function firstWord(name: string, clause: Clause | undefined, warnings: string[])
 /** The protocol; Microsoft writes several words ("Microsoft SMTP Server"), Exim adds `tls X`. */
 function readWith(clause: Clause | undefined): string | undefined {
   if (!clause) return undefined;
-  const words = clause.words.filter((word, i, all) =>
-    word.toLowerCase() !== "tls" && all[i - 1]?.toLowerCase() !== "tls"
-  );
-  const text = words.join(" ");
+  const words = clause.words;
+  const isTls = (i: number) => words[i]?.length === 3 && words[i].toLowerCase() === "tls";
+  const text = words.filter((_, i) => !isTls(i) && !isTls(i - 1)).join(" ");
   return PROTOCOLS.test(text) ? text.toUpperCase() : text || undefined;
 }
 
@@ -120,7 +144,7 @@ function readFrom(clause: Clause, warnings: string[]): ReceivedFrom {
   if (rest.length > 0) warnings.push(`unexpected words in from clause: ${rest.join(" ")}`);
   let heloInComment: string | undefined;
   for (const comment of clause.comments) {
-    const helo = /(?:^|\s)HELO[\s=]+([^\s)]+)/i.exec(comment);
+    const helo = HELO_MENTION.test(comment) ? HELO.exec(comment) : null;
     if (helo) heloInComment = helo[1];
     readTcpInfo(comment, from);
   }
@@ -137,32 +161,26 @@ function readFrom(clause: Clause, warnings: string[]): ReceivedFrom {
 
 /** TCP-info: "name [ip]", "[ip]", "ip", "user@ip", "IDENT:user@name [ip]", "[ip]:port". */
 function readTcpInfo(comment: string, from: ReceivedFrom) {
-  const literal = /\[(?:IPv6:)?([0-9a-f.:]+)\]/i.exec(comment);
+  const literal = comment.includes("[") ? LITERAL_IN_COMMENT.exec(comment) : null;
   if (literal && isIpAddress(literal[1])) {
     from.ip ??= literal[1];
-    const name = comment.slice(0, literal.index).trim().replace(/^(?:IDENT:)?\S*@/i, "")
-      .replace(/\.$/, "");
+    let name = comment.slice(0, literal.index).trim();
+    if (name.includes("@")) name = name.replace(/^(?:IDENT:)?\S*@/i, "");
+    if (name.endsWith(".")) name = name.slice(0, -1);
     if (name && !isUnknown(name) && !/\s/.test(name) && !isIpAddress(name)) {
       from.reverseName ??= name;
     }
     return;
   }
-  const bare = /^(?:[^@\s]+@)?([0-9a-f.:]+)$/i.exec(comment);
+  const bare = BARE_ADDRESS.exec(comment);
   if (bare && isIpAddress(bare[1])) from.ip ??= bare[1];
 }
 
 function addressLiteral(word: string): string | undefined {
-  const match = /^\[(?:IPv6:)?([0-9a-f.:]+)\](?::\d+)?$/i.exec(word);
+  const match = word.startsWith("[") ? ADDRESS_LITERAL.exec(word) : null;
   return match && isIpAddress(match[1]) ? match[1] : undefined;
 }
 
 function isUnknown(name: string): boolean {
   return name.toLowerCase() === "unknown";
-}
-
-function dropUndefined(received: Received): Received {
-  for (const key of Object.keys(received) as (keyof Received)[]) {
-    if (received[key] === undefined) delete received[key];
-  }
-  return received;
 }

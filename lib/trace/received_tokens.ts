@@ -23,8 +23,22 @@ export interface ReceivedLexemes {
   warnings: string[];
 }
 
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SP = 32;
+const OPEN = 40; // "("
+const CLOSE = 41; // ")"
+const SEMICOLON = 59;
+const LT = 60; // "<"
+const LBRACKET = 91; // "["
+const BACKSLASH = 92;
+
+// Inside a comment: the marks that nest or escape, found with one compiled pattern.
+const COMMENT_MARKS = /[()\\]/g;
+
 /**
- * Splits a Received field value into tokens and date text; never throws.
+ * Splits a Received field value into tokens and date text in one pass; never throws.
  *
  * @example
  * ```ts
@@ -34,66 +48,81 @@ export interface ReceivedLexemes {
 export function splitReceived(value: string): ReceivedLexemes {
   const warnings: string[] = [];
   const tokens: ReceivedToken[] = [];
-  // RFC 5321 §4.4: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time
-  const semicolon = lastTopLevelSemicolon(value);
-  const clauses = semicolon < 0 ? value : value.slice(0, semicolon);
+  const escapes = value.includes("\\");
+  // RFC 5321 §4.4: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time: the
+  // date-time follows the last ";" outside comments, and only the tokens before it count.
+  let semicolon = -1;
+  let kept = 0;
+  let cut = -1; // where the kept word that held that ";" starts, when a word did
   let pos = 0;
-  while (pos < clauses.length) {
-    const char = clauses[pos];
-    if (char === " " || char === "\t" || char === "\r" || char === "\n") pos++;
-    else if (char === "(") pos = readComment(clauses, pos, tokens, warnings);
-    else pos = readWord(clauses, pos, tokens);
-  }
-  if (semicolon < 0) warnings.push("no ';' before a date-time");
-  return { tokens, dateText: semicolon < 0 ? undefined : value.slice(semicolon + 1), warnings };
-}
-
-function lastTopLevelSemicolon(value: string): number {
-  let depth = 0;
-  let last = -1;
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i];
-    if (char === "\\") i++;
-    else if (char === "(") depth++;
-    else if (char === ")") depth = Math.max(0, depth - 1);
-    else if (char === ";" && depth === 0) last = i;
-  }
-  return last;
-}
-
-/** RFC 5322 §3.2.2: comments nest and may hold quoted-pairs. Returns the position after it. */
-function readComment(
-  text: string,
-  start: number,
-  tokens: ReceivedToken[],
-  warnings: string[],
-): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const char = text[i];
-    if (char === "\\") i++;
-    else if (char === "(") depth++;
-    else if (char === ")" && --depth === 0) {
-      tokens.push({ kind: "comment", text: text.slice(start + 1, i).trim() });
-      return i + 1;
+  while (pos < value.length) {
+    const code = value.charCodeAt(pos);
+    if (code === SP || code === TAB || code === CR || code === LF) pos++;
+    else if (code === OPEN) {
+      // RFC 5322 §3.2.2: comments nest and may hold quoted-pairs.
+      const close = commentEnd(value, pos, escapes);
+      const end = close < 0 ? value.length : close;
+      tokens.push({ kind: "comment", text: value.slice(pos + 1, end).trim() });
+      // One left open after the last ";" is part of the date-time, which has its own reader.
+      if (close < 0 && semicolon < 0) warnings.push("unclosed comment kept as written");
+      pos = end + 1;
+    } else {
+      const end = wordEnd(value, pos);
+      const inner = wordSemicolon;
+      tokens.push({ kind: "word", text: value.slice(pos, end) });
+      // The word's last ";" may be the last one: what precedes it in the word is kept.
+      if (inner > pos) [semicolon, kept, cut] = [inner, tokens.length, pos];
+      else if (inner === pos) [semicolon, kept, cut] = [inner, tokens.length - 1, -1];
+      pos = end;
     }
   }
-  warnings.push("unclosed comment kept as written");
-  tokens.push({ kind: "comment", text: text.slice(start + 1).trim() });
-  return text.length;
+  if (semicolon < 0) {
+    warnings.push("no ';' before a date-time");
+    return { tokens, warnings };
+  }
+  tokens.length = kept;
+  if (cut >= 0) tokens[kept - 1].text = value.slice(cut, semicolon);
+  return { tokens, dateText: value.slice(semicolon + 1), warnings };
 }
 
-/** A word runs to white space or "("; an angle address or a literal runs to its closing mark. */
-function readWord(text: string, start: number, tokens: ReceivedToken[]): number {
+/** The position of the last ";" in the word {@link wordEnd} read last (-1 when none). */
+let wordSemicolon = -1;
+
+/**
+ * A word runs to white space or "("; "<…>" and "[…]" run to their closing mark (or the end).
+ * Returns where it ends, and leaves its last ";" in `wordSemicolon` (no tuple per word).
+ */
+function wordEnd(text: string, start: number): number {
+  let inner = -1;
   let i = start;
   while (i < text.length) {
-    const char = text[i];
-    if (char === " " || char === "\t" || char === "\r" || char === "\n" || char === "(") break;
-    if (char === "<" || char === "[") {
-      const close = text.indexOf(char === "<" ? ">" : "]", i);
-      i = close < 0 ? text.length : close + 1;
+    const code = text.charCodeAt(i);
+    if (code === SP || code === TAB || code === CR || code === LF || code === OPEN) break;
+    if (code === SEMICOLON) inner = i;
+    if (code === LT || code === LBRACKET) {
+      const close = text.indexOf(code === LT ? ">" : "]", i);
+      const stop = close < 0 ? text.length : close + 1;
+      for (let j = i + 1; j < stop; j++) if (text.charCodeAt(j) === SEMICOLON) inner = j;
+      i = stop;
     } else i++;
   }
-  tokens.push({ kind: "word", text: text.slice(start, i) });
+  wordSemicolon = inner;
   return i;
+}
+
+/** The ")" that closes the comment opened at `start`, or -1. */
+function commentEnd(text: string, start: number, escapes: boolean): number {
+  const close = text.indexOf(")", start + 1);
+  const open = text.indexOf("(", start + 1);
+  // Most comments hold no comment and (as the whole value) no quoted-pair.
+  if (!escapes && close >= 0 && (open < 0 || open > close)) return close;
+  let depth = 0;
+  COMMENT_MARKS.lastIndex = start;
+  for (let mark = COMMENT_MARKS.exec(text); mark !== null; mark = COMMENT_MARKS.exec(text)) {
+    const code = text.charCodeAt(mark.index);
+    if (code === BACKSLASH) COMMENT_MARKS.lastIndex++;
+    else if (code === OPEN) depth++;
+    else if (code === CLOSE && --depth === 0) return mark.index;
+  }
+  return -1;
 }

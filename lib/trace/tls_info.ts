@@ -16,6 +16,8 @@ const CIPHER_TAG = /\bcipher=([\w-]+)/i;
 const EXIM = /^((?:TLS|SSL)v?[\d.]*)(?::([\w-]+)(?::\d+)?)?$/i;
 // Gmail writes "(Google Transport Security)" when it used TLS and nothing else.
 const TLS_PRESENT = /^(?:Google Transport Security|TLS)$/i;
+// Every comment form above names one of these; most comments (MTA names, HELO) name none.
+const MENTIONS_TLS = /tls|ssl|cipher|google/i;
 // RFC 3848 §2 and RFC 8314: a protocol name ending in S says TLS was used (ESMTPS, ESMTPSA…).
 const TLS_PROTOCOL = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)SA?|HTTPS|IMAPS|POP3S)$/i;
 
@@ -49,17 +51,25 @@ export function readTls(
   tokens.forEach((token, i) => {
     if (token.kind === "word") {
       const next = tokens[i + 1];
-      if (token.text.toLowerCase() === "tls" && next?.kind === "word") add(undefined, next.text);
+      if (token.text.length === 3 && token.text.toLowerCase() === "tls" && next?.kind === "word") {
+        add(undefined, next.text);
+      }
       return;
     }
-    const postfix = POSTFIX.exec(token.text);
-    const exim = EXIM.exec(token.text);
-    if (postfix) add(postfix[1], postfix[2]);
-    else if (VERSION_TAG.test(token.text) || CIPHER_TAG.test(token.text)) {
-      add(VERSION_TAG.exec(token.text)?.[1], CIPHER_TAG.exec(token.text)?.[1]);
-    } else if (exim) add(exim[1].length > 3 ? exim[1] : undefined, exim[2]);
-    else if (TLS_PRESENT.test(token.text)) add();
+    if (MENTIONS_TLS.test(token.text)) readTlsComment(token.text, add);
   });
   if (protocol !== undefined && TLS_PROTOCOL.test(protocol)) add();
   return found;
+}
+
+/** The forms a comment writes TLS in, most specific first. */
+function readTlsComment(text: string, add: (version?: string, cipher?: string) => void): void {
+  const postfix = POSTFIX.exec(text);
+  if (postfix) return add(postfix[1], postfix[2]);
+  const version = VERSION_TAG.exec(text)?.[1];
+  const cipher = CIPHER_TAG.exec(text)?.[1];
+  if (version || cipher) return add(version, cipher);
+  const exim = EXIM.exec(text);
+  if (exim) return add(exim[1].length > 3 ? exim[1] : undefined, exim[2]);
+  if (TLS_PRESENT.test(text)) add();
 }

@@ -60,7 +60,8 @@ export function firstTrustedHop(travel: readonly Received[], zone: TrustZone): n
 
 /** Lower case without the trailing dot of a fully qualified name. */
 export function hostName(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
+  const lower = name.toLowerCase();
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 
 /** Whether `name` is a dotted host name, not an address or a bare label. */
