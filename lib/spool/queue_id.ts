@@ -4,8 +4,17 @@
  * They sort by acceptance time, as Postfix's long queue ids do.
  */
 export class QueueIdGenerator {
-  #lastMs = 0;
+  #lastMs: number;
   #counter = 0;
+
+  /**
+   * @param notBefore a time (ms since the epoch) every id made so far is older than, such as
+   *   the newest modification time in the spool: after a restart with the clock set back, new
+   *   ids still sort after, and never equal, the ones already on disk
+   */
+  constructor(notBefore = 0) {
+    this.#lastMs = notBefore;
+  }
 
   /** A new queue id. */
   next(now: number = Date.now()): string {

@@ -58,7 +58,7 @@ const DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
  */
 export class Spool {
   /** Makes the queue ids of new messages. */
-  readonly ids: QueueIdGenerator = new QueueIdGenerator();
+  readonly ids: QueueIdGenerator;
   readonly #writer: SegmentWriter;
   readonly #doneLog: DoneLog;
   /** Queue ids not yet done, per segment. */
@@ -73,11 +73,13 @@ export class Spool {
 
   private constructor(
     readonly dir: string,
+    idsNotBefore: number,
     firstSegment: number,
     doneLog: DoneLog,
     readonly makeDeliveriesDurable: () => Promise<void>,
     segmentSize: number,
   ) {
+    this.ids = new QueueIdGenerator(idsNotBefore);
     this.#doneLog = doneLog;
     this.#newestSegment = firstSegment;
     this.#writer = new SegmentWriter(dir, firstSegment, segmentSize, (id, location) => {
@@ -108,7 +110,11 @@ export class Spool {
   ): Promise<{ spool: Spool; pending: SpooledMessage[] }> {
     await Deno.mkdir(dir, { recursive: true });
     const segments: number[] = [];
+    // Every queue id on disk was made before the file holding it was last written.
+    let newestWrite = 0;
     for await (const entry of Deno.readDir(dir)) {
+      const modified = (await Deno.lstat(join(dir, entry.name)).catch(() => undefined))?.mtime;
+      newestWrite = Math.max(newestWrite, modified?.getTime() ?? 0);
       const n = segmentNumber(entry.name);
       if (entry.isFile && n !== undefined) segments.push(n);
       // A segment prepared ahead of use but never used (the process stopped first) holds nothing.
@@ -121,6 +127,7 @@ export class Spool {
     const last = segments.at(-1);
     const spool = new Spool(
       dir,
+      Math.floor(newestWrite) + 1,
       last === undefined ? 1 : last + 1,
       doneLog,
       makeDeliveriesDurable,

@@ -289,3 +289,21 @@ Deno.test("spool: a rotated done log still counts at recovery while its segments
   );
   await second.spool.close();
 });
+
+Deno.test("spool: after a restart with the clock set back, new queue ids still sort after old ones", async () => {
+  const dir = await Deno.makeTempDir();
+  const first = await Spool.open(dir, noSync);
+  // Written while the clock was an hour ahead: the ids on disk are from "the future".
+  const ahead = Date.now() + 3_600_000;
+  const old = meta(first.spool);
+  old.id = first.spool.ids.next(ahead);
+  await first.spool.append(old, [encoder.encode("x\r\n")]);
+  await first.spool.close();
+  for (const entry of Deno.readDirSync(dir)) {
+    await Deno.utime(join(dir, entry.name), ahead / 1000, ahead / 1000);
+  }
+  const second = await Spool.open(dir, noSync);
+  const next = second.spool.ids.next();
+  ok(next > old.id, `${next} must sort after ${old.id}`);
+  await second.spool.close();
+});
