@@ -45,6 +45,9 @@ interface Claim {
 }
 
 const RANK: Record<TraceSeverity, number> = { error: 0, warning: 1, info: 2 };
+/** mailauth's comments on a DKIM result whose body hash differs, or whose key is gone. */
+const BODY_HASH_MISMATCH = "body hash did not verify";
+const NO_KEY = "no key";
 /** How a trace's verdict starts when it found an error. */
 const SUSPICIOUS = "suspicious: ";
 
@@ -83,7 +86,7 @@ function verdictOf(header: string, findings: TraceFinding[]): string {
   const differ = findings.filter((finding) => finding.severity !== "info").length;
   if (differ === 0) return `${header}; verified now: no claim contradicted`;
   const suspicious = findings.some((f) => f.severity === "error") || header.startsWith(SUSPICIOUS);
-  const claims = `${differ} claim${differ === 1 ? "" : "s"} not as verified now`;
+  const claims = `${plural(differ, "claim")} not as verified now`;
   return `${suspicious ? SUSPICIOUS : ""}${claims}; header: ${header.replace(SUSPICIOUS, "")}`;
 }
 
@@ -112,7 +115,7 @@ export function compareClaims(
   return [
     ...compareDkim(of("dkim"), facts.dkim),
     ...spf,
-    ...compare("arc", of("arc"), facts.arc, `(${facts.arc.instance} ARC sets)`),
+    ...compare("arc", of("arc"), facts.arc, `(${plural(facts.arc.instance, "ARC set")})`),
     ...(facts.dmarc
       ? compare("dmarc", of("dmarc"), facts.dmarc, `for ${facts.dmarc.domain}`)
       : unchecked("dmarc", of("dmarc"), "the message has no single From domain")),
@@ -151,14 +154,14 @@ function compareDkim(claims: Claim[], signatures: DkimVerification[]): TraceFind
     if (d) return d.toLowerCase() === sig.domain.toLowerCase() && (!s || s === sig.selector);
     return signatures.length === 1;
   };
-  const findings = signatures.flatMap((sig) => {
-    const about = `for d=${sig.domain} s=${sig.selector}`;
-    const fact = {
-      ...sig,
-      comment: sig.bodyHashMatches ? sig.comment : "body hash did not verify",
-    };
-    return compare("dkim", claims.filter((claim) => named(claim, sig)), fact, about);
-  });
+  const findings = signatures.flatMap((sig) =>
+    compare(
+      "dkim",
+      claims.filter((claim) => named(claim, sig)),
+      sig,
+      `for d=${sig.domain} s=${sig.selector}`,
+    )
+  );
   const orphans = claims.filter((claim) => !signatures.some((sig) => named(claim, sig)));
   return [
     ...findings,
@@ -188,8 +191,8 @@ function compare(
     if (claim.result === fact.result) {
       return { severity: "info", code, message: `${said}: confirmed` };
     }
-    const severity: TraceSeverity = claim.result === "pass" && fact.result === "fail" ||
-        fact.comment === "body hash did not verify"
+    // A pass that fails now is the contradiction that matters; other changes are leads.
+    const severity: TraceSeverity = claim.result === "pass" && fact.result === "fail"
       ? "error"
       : "warning";
     return { severity, code, message: `${said}, but ${now} now${hint(method, fact)}` };
@@ -198,8 +201,8 @@ function compare(
 
 /** Why a result may have changed, in a word. */
 function hint(method: string, fact: { result: string; comment?: string }): string {
-  if (fact.comment === "body hash did not verify") return ": the body changed?";
-  if (fact.comment === "no key") return ": the key was withdrawn?";
+  if (fact.comment === BODY_HASH_MISMATCH) return ": the body changed?";
+  if (fact.comment === NO_KEY) return ": the key was withdrawn?";
   if (method === "spf") return ": the record changed, or the claim is false?";
   return "";
 }
@@ -211,4 +214,9 @@ function unchecked(method: string, claims: Claim[], why: string): TraceFinding[]
     code: `verify-${method}`,
     message: `${method}=${claim.result} claimed by ${claim.by} cannot be checked now: ${why}`,
   }));
+}
+
+/** "1 claim", "2 claims". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -175,7 +175,7 @@ peerTest(
         );
         match(
           stdout,
-          /verify-arc: arc=pass claimed by mx1\.example\.org \(1 ARC sets\): confirmed$/m,
+          /verify-arc: arc=pass claimed by mx1\.example\.org \(1 ARC set\): confirmed$/m,
         );
       } finally {
         resolver.close();
