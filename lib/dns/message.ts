@@ -1,7 +1,7 @@
 /**
  * The DNS message format (RFC 1035 §4.1): a query encoder and a response decoder for the
  * record types of {@linkcode RecordType}, with name compression (RFC 1035 §4.1.4) and an
- * EDNS(0) OPT record (RFC 6891) so answers up to 4096 octets come over UDP.
+ * EDNS(0) OPT record (RFC 6891) so answers up to 1232 octets come over UDP.
  *
  * @module
  */
@@ -9,8 +9,11 @@
 import { DnsMessageError, DnsNameError } from "./errors.ts";
 import { RecordType } from "./record_type.ts";
 
-/** UDP payload size offered in the OPT record (RFC 6891 §6.2.5). */
-export const EDNS_UDP_SIZE = 4096;
+/**
+ * UDP payload size offered in the OPT record (RFC 6891 §6.2.5): 1232 octets, as DNS Flag Day
+ * 2020 set and dig offers, so answers are never IP fragments; larger ones come over TCP.
+ */
+export const EDNS_UDP_SIZE = 1232;
 
 /** An MX record's data (RFC 1035 §3.3.9). */
 export interface MxData {

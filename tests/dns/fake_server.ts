@@ -1,6 +1,7 @@
 /**
- * A scripted UDP DNS server on loopback for the resolver's tests: it answers each query as a
- * function says (an RCODE, one A record, silence, or after a delay), and counts the queries.
+ * A scripted DNS server on loopback for the resolver's tests: it answers each query, over UDP
+ * or TCP on the same port, as a function says (an RCODE, one A record, a truncated answer,
+ * silence, or after a delay), and counts the queries.
  *
  * @module
  */
@@ -12,13 +13,15 @@ import type { NameServer } from "../../lib/dns/mod.ts";
 export type FakeAnswer =
   | { rcode: number }
   | { a: string; ttl?: number; delayMs?: number }
+  | { truncated: true }
   | "silent";
 
 /** A running fake server. */
 export interface FakeDns {
   /** Its address, for `new Resolver({ nameServer })`. */
   nameServer: NameServer;
-  /** Queries received so far, by `name type` (type as a number), resends included. */
+  /** Queries received so far, by `name type` (type as a number; " tcp" after it over TCP),
+   * resends included. */
   received: Map<string, number>;
   /** Stops it. */
   close(): void;
@@ -26,28 +29,63 @@ export interface FakeDns {
 
 /** Starts a server that answers each question (name lower case, type code) with `answer`. */
 export async function startFakeDns(
-  answer: (name: string, type: number) => FakeAnswer,
+  answer: (name: string, type: number, tcp: boolean) => FakeAnswer,
 ): Promise<FakeDns> {
   const socket = dgram.createSocket("udp4");
   const received = new Map<string, number>();
-  socket.on("message", (query, from) => {
+  const reply = (query: Uint8Array, tcp: boolean, send: (reply: Uint8Array) => void) => {
     const { name, end } = readQuestion(query);
     const type = (query[end - 4] << 8) | query[end - 3];
-    const key = `${name} ${type}`;
+    const key = `${name} ${type}${tcp ? " tcp" : ""}`;
     received.set(key, (received.get(key) ?? 0) + 1);
-    const what = answer(name, type);
+    const what = answer(name, type, tcp);
     if (what === "silent") return;
-    const reply = "rcode" in what ? header(query, end, what.rcode, 0) : withA(query, end, what);
-    const send = () => socket.send(reply, from.port, from.address);
-    if ("delayMs" in what && what.delayMs) setTimeout(send, what.delayMs);
-    else send();
+    if ("truncated" in what) return send(header(query, end, 0, 0, TC));
+    const bytes = "rcode" in what ? header(query, end, what.rcode, 0) : withA(query, end, what);
+    if ("delayMs" in what && what.delayMs) setTimeout(() => send(bytes), what.delayMs);
+    else send(bytes);
+  };
+  socket.on("message", (query, from) => {
+    reply(query, false, (bytes) => socket.send(bytes, from.port, from.address));
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const port = socket.address().port;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  serveTcp(listener, reply);
   return {
-    nameServer: { ipAddr: "127.0.0.1", port: socket.address().port },
+    nameServer: { ipAddr: "127.0.0.1", port },
     received,
-    close: () => socket.close(),
+    close: () => {
+      socket.close();
+      listener.close();
+    },
   };
+}
+
+/** RFC 1035 §4.2.2: each message after its two-octet length, one query per connection here. */
+async function serveTcp(
+  listener: Deno.Listener,
+  reply: (query: Uint8Array, tcp: boolean, send: (bytes: Uint8Array) => void) => void,
+): Promise<void> {
+  try {
+    for await (const conn of listener) {
+      const buffer = new Uint8Array(2 + 512);
+      let length = 0;
+      while (length < 2 || length < 2 + ((buffer[0] << 8) | buffer[1])) {
+        const n = await conn.read(buffer.subarray(length));
+        if (n === null) break;
+        length += n;
+      }
+      reply(buffer.subarray(2, length), true, (bytes) => {
+        const framed = new Uint8Array(2 + bytes.length);
+        framed.set([bytes.length >> 8, bytes.length & 255]);
+        framed.set(bytes, 2);
+        conn.write(framed).finally(() => conn.close());
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BadResource)) throw error;
+  }
 }
 
 function readQuestion(query: Uint8Array): { name: string; end: number } {
@@ -60,10 +98,19 @@ function readQuestion(query: Uint8Array): { name: string; end: number } {
   return { name: labels.join(".").toLowerCase(), end: at + 5 };
 }
 
+/** TC, the truncation flag of the header's third octet (RFC 1035 §4.1.1). */
+const TC = 0x02;
+
 /** The query's header and question, as a response with `rcode` and `answers` records. */
-function header(query: Uint8Array, end: number, rcode: number, answers: number): Uint8Array {
+function header(
+  query: Uint8Array,
+  end: number,
+  rcode: number,
+  answers: number,
+  flags = 0,
+): Uint8Array {
   const reply = query.slice(0, end);
-  reply[2] = 0x81; // QR, RD
+  reply[2] = 0x81 | flags; // QR, RD
   reply[3] = 0x80 | rcode; // RA
   reply.set([0, 1, 0, answers, 0, 0, 0, 0], 4); // QDCOUNT 1, ANCOUNT, no NS, no additional
   return reply;

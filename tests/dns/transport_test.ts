@@ -75,3 +75,19 @@ Deno.test("the caller's signal ends a query early", async () => {
     dns.close();
   }
 });
+
+Deno.test("a truncated UDP answer is asked again over TCP (RFC 7766 §5)", async () => {
+  const dns = await startFakeDns((_name, _type, tcp) =>
+    tcp ? { a: "192.0.2.53" } : { truncated: true }
+  );
+  const transport = new DnsTransport();
+  try {
+    const answer = await transport.query(dns.nameServer, "big.test", A, { timeoutMs: 2000 });
+    equal(answer.answers[0].data, "192.0.2.53");
+    equal(dns.received.get(`big.test ${A}`), 1);
+    equal(dns.received.get(`big.test ${A} tcp`), 1);
+  } finally {
+    transport.close();
+    dns.close();
+  }
+});
