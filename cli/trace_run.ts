@@ -2,8 +2,6 @@ import {
   clientName,
   formatDuration,
   type Hop,
-  type Received,
-  type SignatureTags,
   type Trace,
   type TraceFinding,
   traceMessage,
@@ -13,7 +11,7 @@ import { Resolver } from "../lib/dns/resolver.ts";
 import type { VerifiedTrace } from "../lib/trace/verification.ts";
 import type { HostPort } from "./values.ts";
 import { type Palette, palette } from "./color.ts";
-import { renderTraceHtml } from "./trace_html.ts";
+import { renderTraceHtml, traceNotes, utcText } from "./trace_html.ts";
 import { readInput } from "./read_input.ts";
 
 /** `postie trace`'s options, as parsed. */
@@ -134,7 +132,7 @@ function render(trace: Trace, colors: Palette): string {
     cut(hop.received.by ?? "?", 30),
     cut(hop.received.with ?? "", 14),
     tlsText(hop),
-    hop.received.time ? utc(hop.received.time) : "?",
+    hop.received.time ? utcText(hop.received.time) : "?",
     hop.delaySeconds === undefined ? "" : formatDuration(hop.delaySeconds),
   ]);
   const header = ["n", "from", "by", "with", "TLS", "time (UTC)", "delay"];
@@ -150,41 +148,11 @@ function render(trace: Trace, colors: Palette): string {
   if (trace.totalSeconds !== undefined) {
     lines.push(`total: ${formatDuration(trace.totalSeconds)} from Date to the last hop`);
   }
-  lines.push(...identityLines(trace));
+  lines.push(...traceNotes(trace));
   lines.push("", ...trace.findings.map((finding) => findingLine(finding, colors)));
   const verdict = trace.findings.some((f) => f.severity === "error") ? colors.red : colors.green;
   lines.push("", colors.bold(verdict(`verdict: ${trace.verdict}`)));
   return lines.join("\n");
-}
-
-/**
- * X-Received notes (handoffs inside one provider, not hops), Return-Path, and the DKIM and ARC
- * signers as the header claims them.
- */
-function identityLines({ header }: Trace): string[] {
-  const time = (received: Received) => received.time ? ` at ${utc(received.time)}` : "";
-  const signer = (tags: SignatureTags) =>
-    [`d=${tags.domain ?? "?"}`, `s=${tags.selector ?? "?"}`, `a=${tags.algorithm ?? "?"}`]
-      .join(" ");
-  return [
-    ...header.xReceived.map(({ received }) =>
-      `internal: X-Received by ${received.by ?? "?"}${
-        received.with ? ` with ${received.with}` : ""
-      }${time(received)}`
-    ),
-    ...(header.returnPath === undefined ? [] : [`Return-Path: <${header.returnPath}>`]),
-    ...header.dkimSignatures.map((signature) => `DKIM-Signature: ${signer(signature)}`),
-    ...header.arc.sets.map((set) =>
-      `ARC i=${set.instance}: ${set.seal ? signer(set.seal) : "no seal"}` +
-      ` cv=${set.seal?.chainValidation ?? "?"}` +
-      (set.authenticationResults ? `, results by ${set.authenticationResults.authservId}` : "")
-    ),
-  ];
-}
-
-/** An instant as `2026-11-24 04:47:22Z`. */
-function utc(time: Date): string {
-  return time.toISOString().replace("T", " ").replace(/\.000Z$/, "Z");
 }
 
 /** A proportional bar for a delay; clock skew is written as such, not drawn. */

@@ -33,6 +33,7 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
   openssl: { package: "openssl" },
   mshow: { package: "mblaze" },
   dkimverify: { package: "python3-dkim" },
+  chromium: { package: "chromium" },
 };
 
 /** A test asked for a peer that is not installed (or not in {@linkcode PEERS}). */
