@@ -51,7 +51,7 @@ export async function runTrace(file: string, options: TraceCliOptions): Promise<
     }
   }
   const json = () => ({ ...traceJson(trace), ...(verified && verificationJson(verified)) });
-  const text = options.json ? JSON.stringify(json(), null, 2) : render(trace, palette());
+  const text = options.json ? JSON.stringify(json(), null, 2) : renderTraceText(trace, palette());
   await Deno.stdout.write(new TextEncoder().encode(`${text}\n`));
   return ExitCode.Ok;
 }
@@ -124,7 +124,7 @@ export function traceJson(trace: Trace) {
 }
 
 /** The hop table with delay bars, the findings, the verdict. */
-function render(trace: Trace, colors: Palette): string {
+export function renderTraceText(trace: Trace, colors: Palette): string {
   const longest = Math.max(0, ...trace.hops.map((hop) => hop.delaySeconds ?? 0));
   const rows = trace.hops.map((hop) => [
     `${hop.index}${hop.trusted ? "*" : ""}`,

@@ -1,4 +1,10 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import fc from "fast-check";
+import { palette } from "../../cli/color.ts";
+import { renderTraceHtml } from "../../cli/trace_html.ts";
+import { renderTraceText, traceJson } from "../../cli/trace_run.ts";
+import { traceMessage } from "../../lib/trace/mod.ts";
+import { hostileHeader } from "../trace/hostile_headers.ts";
 import { runPostie } from "./run_postie.ts";
 
 const FIXTURES = new URL("../fixtures/trace/", import.meta.url).pathname;
@@ -133,4 +139,22 @@ Deno.test("trace shows X-Received as internal notes, Return-Path, DKIM and ARC s
 Deno.test("trace --json reports an ARC gap", async () => {
   const json = JSON.parse((await postie(["--json", `${FIXTURES}arc_gap.eml`])).stdout);
   ok(json.findings.some((finding: { code: string }) => finding.code === "arc-gap"));
+});
+
+Deno.test("property: the text, JSON and HTML renderers take any hostile header", () => {
+  const plain = palette({ isTerminal: () => false });
+  fc.assert(
+    fc.property(hostileHeader, (bytes) => {
+      const trace = traceMessage(bytes, { now: new Date("2026-11-24T05:00:00Z") });
+      const text = renderTraceText(trace, plain);
+      ok(text.includes("verdict: "));
+      const json = JSON.parse(JSON.stringify(traceJson(trace)));
+      equal(json.hops.length, trace.hops.length);
+      const html = renderTraceHtml(trace);
+      // Header text is escaped: no markup from the message reaches the page.
+      ok(!html.includes("<script"), "no script element");
+      equal(html.match(/<li/g)?.length, html.match(/<\/li>/g)?.length);
+    }),
+    { numRuns: 500 },
+  );
 });
