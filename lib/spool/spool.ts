@@ -68,6 +68,8 @@ export class Spool {
   readonly #removable = new Set<number>();
   #collecting: Promise<void> = Promise.resolve();
   #undelivered = { messages: 0, bytes: 0 };
+  /** Read handles of segments that deliveries read back from, until the segment goes. */
+  readonly #readers = new Map<number, Deno.FsFile>();
   /** The newest segment a record went to (or, before any, one past the last on disk). */
   #newestSegment: number;
 
@@ -192,23 +194,41 @@ export class Spool {
    * Reads a message back from its segment (a delivery queue that holds only locations, so a
    * large backlog does not sit in memory). Throws if the record is not there whole.
    */
-  async read(location: RecordLocation): Promise<SpooledMessage> {
-    const file = await Deno.open(join(this.dir, segmentName(location.segment)), { read: true });
+  read(location: RecordLocation): Promise<SpooledMessage> {
     try {
-      await file.seek(location.offset, Deno.SeekMode.Start);
-      const bytes = new Uint8Array(location.length);
-      let filled = 0;
-      while (filled < bytes.length) {
-        const n = await file.read(bytes.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      const record = decodeRecords<SpoolMeta>(bytes.subarray(0, filled)).next().value;
-      if (!record) throw new Error(`spool record at ${JSON.stringify(location)} is not whole`);
-      return { meta: record.meta, location, body: record.body };
-    } finally {
-      file.close();
+      return Promise.resolve(this.#readSync(location));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /**
+   * Synchronous on purpose: the record was just written and sits in the page cache, so a seek
+   * and a read on a kept handle cost far less than opening the segment for four async calls
+   * (measured: ~125 µs a message), and nothing can move the shared handle in between.
+   */
+  #readSync(location: RecordLocation): SpooledMessage {
+    let file = this.#readers.get(location.segment);
+    if (!file) {
+      file = Deno.openSync(join(this.dir, segmentName(location.segment)), { read: true });
+      this.#readers.set(location.segment, file);
+    }
+    file.seekSync(location.offset, Deno.SeekMode.Start);
+    const bytes = new Uint8Array(location.length);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const n = file.readSync(bytes.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    const record = decodeRecords<SpoolMeta>(bytes.subarray(0, filled)).next().value;
+    if (!record) throw new Error(`spool record at ${JSON.stringify(location)} is not whole`);
+    return { meta: record.meta, location, body: record.body };
+  }
+
+  #closeReader(segment: number): void {
+    this.#readers.get(segment)?.close();
+    this.#readers.delete(segment);
   }
 
   /** Records that a message was delivered; `detail` is kept in the done log with its metadata. */
@@ -226,6 +246,7 @@ export class Spool {
   async close(): Promise<void> {
     await this.#writer.close();
     await this.#collecting;
+    for (const segment of [...this.#readers.keys()]) this.#closeReader(segment);
     await this.#doneLog.close();
   }
 
@@ -259,6 +280,7 @@ export class Spool {
       return;
     }
     for (const segment of segments) {
+      this.#closeReader(segment);
       await Deno.remove(join(this.dir, segmentName(segment))).catch(() => {});
     }
   }
