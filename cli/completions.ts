@@ -49,7 +49,7 @@ export function bashCompletion(root: Command): string {
   const cases = subs.map((sub) => {
     const words = sub.flags.flatMap((f) => [f.long, f.short]).filter(Boolean).join(" ");
     const valueCases = sub.flags.filter((f) => f.choices.length > 0).map((f) =>
-      `        ${f.long}) COMPREPLY=( $(compgen -W ${
+      `        ${[f.long, f.short].filter(Boolean).join("|")}) COMPREPLY=( $(compgen -W ${
         quoteSingle(f.choices.join(" "))
       } -- "$cur") ); return ;;`
     ).join("\n");

@@ -5,6 +5,7 @@ import { mxCommand } from "./mx.ts";
 import { parseCommand } from "./parse.ts";
 import { queueCommand } from "./queue.ts";
 import { sendCommand } from "./send.ts";
+import { sendmailCommand } from "./sendmail.ts";
 import { serveCommand } from "./serve.ts";
 import { traceCommand } from "./trace.ts";
 import { VERSION } from "./version.ts";
@@ -33,6 +34,7 @@ Examples:
     const sub of [
       serveCommand(),
       sendCommand(),
+      sendmailCommand(),
       mxCommand(),
       parseCommand(),
       traceCommand(),

@@ -65,7 +65,8 @@ interface SendInput {
 }
 
 /** A reason to stop before connecting, with its exit code. */
-class SendInputError extends Error {
+export class SendInputError extends Error {
+  /** Creates the error with the sysexits code to exit with and a message for the user. */
   constructor(readonly exitCode: number, message: string) {
     super(message);
     this.name = "SendInputError";
@@ -143,7 +144,7 @@ function mailboxes(values: string[], flag: string): Mailbox[] {
  * The envelope: paths checked as RFC 5321 paths; SMTPUTF8 asked for when one needs it. With it,
  * each recipient's domain in A-labels (the literal for an address literal), for MX routing.
  */
-function envelope(
+export function envelope(
   reversePath: string,
   recipients: Mailbox[],
 ): { transaction: MailTransaction; domains: string[] } {
@@ -200,7 +201,7 @@ async function dkimContent(
 }
 
 /** The name postie gives in EHLO: this machine's. */
-function clientName(): string {
+export function clientName(): string {
   try {
     return Deno.hostname();
   } catch {
