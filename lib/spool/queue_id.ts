@@ -8,6 +8,8 @@ export class QueueIdGenerator {
   #counter = 0;
 
   /**
+   * A generator whose ids all sort after `notBefore`.
+   *
    * @param notBefore a time (ms since the epoch) every id made so far is older than, such as
    *   the newest modification time in the spool: after a restart with the clock set back, new
    *   ids still sort after, and never equal, the ones already on disk
