@@ -7,7 +7,10 @@ export interface MaildirStore {
   readonly dir: string;
   /** Whether a message file `name` of `size` bytes is already delivered (see Maildir). */
   contains(name: string, size: number): Promise<boolean>;
-  /** Writes a message file via tmp/ into new/; resolves with its path in new/. */
+  /**
+   * Writes a message file via tmp/ into new/; resolves with its path in new/. The content may be
+   * taken (moved to another thread): the caller must not use it afterwards.
+   */
   deliver(name: string, content: readonly Uint8Array[]): Promise<string>;
 }
 
@@ -58,6 +61,7 @@ export class MaildirWorker implements MaildirStore {
     return this.#call({ seq: 0, op: "contains", name, size }) as Promise<boolean>;
   }
 
+  /** Content pieces that fill their own ArrayBuffer are moved to the worker, not copied. */
   deliver(name: string, content: readonly Uint8Array[]): Promise<string> {
     return this.#call({ seq: 0, op: "deliver", name, content: [...content] }) as Promise<string>;
   }
@@ -77,13 +81,31 @@ export class MaildirWorker implements MaildirStore {
     // which cost the SMTP thread more than the copying.
     if (this.#outbox.length === 0) {
       queueMicrotask(() => {
-        this.#worker.postMessage(this.#outbox);
+        this.#worker.postMessage(this.#outbox, { transfer: ownedBuffers(this.#outbox) });
         this.#outbox = [];
       });
     }
     this.#outbox.push(request);
     return pending.promise;
   }
+}
+
+/** The ArrayBuffers that deliveries' content pieces fill whole, to transfer with them. */
+function ownedBuffers(requests: Request[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const request of requests) {
+    if (request.op !== "deliver") continue;
+    for (const piece of request.content) {
+      const { buffer } = piece;
+      if (
+        buffer instanceof ArrayBuffer && piece.byteOffset === 0 &&
+        piece.byteLength === buffer.byteLength
+      ) {
+        buffers.add(buffer);
+      }
+    }
+  }
+  return [...buffers];
 }
 
 /**
