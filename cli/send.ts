@@ -1,7 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
 import { attachmentOptions, collect } from "./send_compose.ts";
-import { parseDuration, parseHostPort, parsePort } from "./values.ts";
+import { parseDuration, parseHostPort, parsePort, parsePositiveInt } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
 export const SEND_DEFAULTS = { port: "25", timeout: "60s" } as const;
@@ -87,6 +87,17 @@ export function sendCommand() {
     )
     .option("--dkim-selector <selector>", "DKIM selector (s=), needed with --dkim-key")
     .option("--dkim-domain <domain>", "DKIM signing domain (d=); default: the From domain")
+    .addOption(
+      new Option(
+        "--count <n>",
+        "load mode: send N messages, {n} and {uuid} in --subject, --body and --data filled " +
+          "in per message; prints messages/s and latency percentiles",
+      ).argParser(parsePositiveInt).conflicts(["quitAfter", "verbose"]),
+    )
+    .addOption(
+      new Option("--concurrency <n>", "load mode: connections at once, each reused (default: 1)")
+        .argParser(parsePositiveInt),
+    )
     .option("-v, --verbose", "print the SMTP transcript (-> sent, <- received)")
     .option("--timing", "with -v: elapsed milliseconds on each transcript line")
     .addOption(
@@ -113,6 +124,8 @@ Examples:
       --subject Report --html report.html --inline logo.png --attach report.pdf \\
       --attach-type text/csv --attach data.txt      # report.html shows <img src="cid:logo.png">
   postie send --from a@example.test --body-file note.txt --attach photo.jpg --dump > message.eml
+  postie send --server 127.0.0.1:1025 --from a@example.test --to b@example.test \\
+      --subject "load {n}" --body "id {uuid}" --count 10000 --concurrency 20
   postie send --server mx.example.test --from a@example.test --to b@example.test --body hi \\
       --dkim-key dkim.pem --dkim-selector mail`,
     )
@@ -126,6 +139,9 @@ Examples:
       }
       if (options.dkimKey !== undefined && options.dkimSelector === undefined) {
         command.error("give --dkim-selector with --dkim-key");
+      }
+      if (options.concurrency !== undefined && options.count === undefined) {
+        command.error("give --count with --concurrency");
       }
       // Loaded on use, so other subcommands (and serve's worker) do not load lib/smtp/client.
       const { runSend } = await import("./send_run.ts");

@@ -24,6 +24,7 @@ import { sendByMx } from "./send_route.ts";
 import type { AttachOption } from "./send_compose.ts";
 import type { HostPort } from "./values.ts";
 import { readInput } from "./read_input.ts";
+import { runLoad } from "./send_load_run.ts";
 
 /** `postie send`'s options, as parsed. */
 export interface SendOptions {
@@ -51,6 +52,10 @@ export interface SendOptions {
   timing?: true;
   timeout: number;
   json?: true;
+  /** Load mode: this many messages. */
+  count?: number;
+  /** Load mode: this many connections at once. */
+  concurrency?: number;
   dkimKey?: string;
   dkimSelector?: string;
   dkimDomain?: string;
@@ -85,6 +90,9 @@ export async function runSend(options: SendOptions): Promise<number> {
   }
   if (options.dump) return await dumpMessage(input.content);
   const { transaction, domains, content } = input;
+  if (options.count !== undefined) {
+    return await runLoad({ ...options, count: options.count }, transaction, content.open);
+  }
   const name = options.helo ?? clientName();
   const connection = {
     content: content.open,

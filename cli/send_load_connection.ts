@@ -1,0 +1,207 @@
+/**
+ * Load mode's connection: it runs a keep-open {@linkcode ClientSession} (the same sans-IO
+ * machine `postie send` uses) for message after message, built for throughput rather than
+ * for a transcript. Each step goes out in one write with TCP_NODELAY set (a small
+ * end-of-data line never waits for a delayed ACK), commands are encoded once and reused,
+ * content arrives dot-stuffed and whole (see {@linkcode MessageTemplate}), replies are read
+ * straight from the socket's buffer, and one watchdog timer per connection enforces the time
+ * limit instead of a timer per read and write.
+ *
+ * @module
+ */
+
+import {
+  type ClientCommand,
+  type ClientSession,
+  type ClientStep,
+  type MailTransaction,
+  SmtpConnectionError,
+} from "../lib/smtp/client/mod.ts";
+import { formatCommand } from "../lib/wire/command.ts";
+import { readerSource } from "../lib/wire/chunk_source.ts";
+import { LineReader, TEXT_LINE_LIMIT } from "../lib/wire/line_reader.ts";
+import { type Reply, ReplyParser } from "../lib/wire/reply.ts";
+import { writeAll } from "../lib/wire/write_all.ts";
+
+/** Where to connect and what to send. */
+export interface LoadConnectionOptions {
+  /** The server's host name or address. */
+  hostname: string;
+  /** Its port. */
+  port: number;
+  /** No progress (connect, read or write) for this long ends the connection, ms. */
+  timeoutMs: number;
+  /** Called when the session is idle: the next message's envelope, or undefined to QUIT. */
+  nextTransaction: () => MailTransaction | undefined;
+  /** The current message's content: dot-stuffed, the end-of-data line included. */
+  content: () => Uint8Array[];
+  /** Encoded commands shared between connections, by command line. */
+  commandCache?: Map<string, Uint8Array>;
+}
+
+/** Most distinct command lines kept encoded (EHLO, MAIL, RCPT…, RSET, QUIT: a handful). */
+const COMMAND_CACHE_LIMIT = 64;
+const INITIAL_OUTPUT = 16 * 1024;
+
+/**
+ * Runs `session` over one TCP connection until it is done. Never throws for network
+ * trouble: a refused connection, a timeout or a server that hangs up is returned.
+ *
+ * @example
+ * ```ts ignore
+ * const session = new ClientSession({ clientName: "me.test", transactions: [], keepOpen: true });
+ * const error = await runLoadConnection(session, {
+ *   hostname: "127.0.0.1", port: 1025, timeoutMs: 60_000,
+ *   nextTransaction: () => left-- > 0 ? transaction : undefined,
+ *   content: () => template.render(n),
+ * });
+ * ```
+ */
+export async function runLoadConnection(
+  session: ClientSession,
+  options: LoadConnectionOptions,
+): Promise<SmtpConnectionError | undefined> {
+  const watchdog = new Watchdog(options.timeoutMs);
+  let conn: Deno.TcpConn | undefined;
+  try {
+    const connecting = Deno.connect({ hostname: options.hostname, port: options.port });
+    watchdog.start(() => connecting.then((late) => late.close(), () => {}));
+    conn = await connecting;
+    conn.setNoDelay(true);
+    watchdog.start(() => closeQuietly(conn!));
+    await converse(session, conn, options, watchdog);
+    return undefined;
+  } catch (cause) {
+    const stage = conn === undefined ? "connect" : session.expecting ?? "quit";
+    const where = `${options.hostname}:${options.port}`;
+    const reason = watchdog.expired ? `no progress in ${options.timeoutMs} ms` : message(cause);
+    return new SmtpConnectionError(stage, `${where} (${stage}): ${reason}`, { cause });
+  } finally {
+    watchdog.stop();
+    if (conn !== undefined) closeQuietly(conn);
+  }
+}
+
+/** Feeds replies to the session and carries out its steps until it is done. */
+async function converse(
+  session: ClientSession,
+  conn: Deno.TcpConn,
+  options: LoadConnectionOptions,
+  watchdog: Watchdog,
+): Promise<void> {
+  const reader = new LineReader(readerSource(conn), { maxLineLength: TEXT_LINE_LIMIT });
+  const parser = new ReplyParser();
+  const decoder = new TextDecoder();
+  const output = new StepWriter(conn, options);
+  const readReply = async (): Promise<Reply | null> => {
+    for (;;) {
+      const line = reader.bufferedLine() ?? await reader.readLine();
+      if (line === null) return null;
+      watchdog.progress();
+      const reply = parser.push(decoder.decode(line.bytes));
+      if (reply !== undefined) return reply;
+    }
+  };
+  while (!session.done) {
+    if (session.idle) {
+      const transaction = options.nextTransaction();
+      await output.perform(transaction === undefined ? session.quit() : session.next(transaction));
+      continue;
+    }
+    const reply = await readReply();
+    if (reply === null && session.expecting === "quit") return; // closed after QUIT: fine
+    if (reply === null) throw new Error("the server closed the connection");
+    await output.perform(session.feed(reply));
+    watchdog.progress();
+  }
+}
+
+/** Writes each step (commands, then content) with one write, from a reused buffer. */
+class StepWriter {
+  #buffer = new Uint8Array(INITIAL_OUTPUT);
+  #length = 0;
+  readonly #cache: Map<string, Uint8Array>;
+
+  constructor(readonly conn: Deno.TcpConn, readonly options: LoadConnectionOptions) {
+    this.#cache = options.commandCache ?? new Map();
+  }
+
+  async perform(step: ClientStep): Promise<void> {
+    for (const command of step.commands) this.#append(this.#encode(command));
+    if (step.content) { for (const piece of this.options.content()) this.#append(piece); }
+    if (this.#length === 0) return;
+    const bytes = this.#buffer.subarray(0, this.#length);
+    this.#length = 0;
+    await writeAll(this.conn, bytes);
+  }
+
+  #encode({ verb, argument }: ClientCommand): Uint8Array {
+    const line = argument === undefined ? verb : `${verb} ${argument}`;
+    let bytes = this.#cache.get(line);
+    if (bytes === undefined) {
+      bytes = formatCommand(verb, argument);
+      if (this.#cache.size < COMMAND_CACHE_LIMIT) this.#cache.set(line, bytes);
+    }
+    return bytes;
+  }
+
+  #append(piece: Uint8Array): void {
+    const needed = this.#length + piece.length;
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(piece, this.#length);
+    this.#length = needed;
+  }
+}
+
+/**
+ * One timer per connection: when nothing happened for `timeoutMs`, it calls the abort
+ * function (which closes the socket, failing the pending read or write).
+ */
+class Watchdog {
+  #timer?: ReturnType<typeof setInterval>;
+  #last = 0;
+  #abort: () => void = () => {};
+  /** True once the time limit passed. */
+  expired = false;
+
+  constructor(readonly timeoutMs: number) {}
+
+  /** Starts (or restarts) watching, with `abort` to call on expiry. */
+  start(abort: () => void): void {
+    this.#abort = abort;
+    this.progress();
+    this.#timer ??= setInterval(() => this.#check(), Math.max(1, Math.min(this.timeoutMs, 1000)));
+  }
+
+  /** Something happened: the time limit starts over. */
+  progress(): void {
+    this.#last = performance.now();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #check(): void {
+    if (performance.now() - this.#last < this.timeoutMs) return;
+    this.expired = true;
+    this.stop();
+    this.#abort();
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
