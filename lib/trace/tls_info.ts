@@ -42,34 +42,40 @@ export function readTls(
   tokens: ReceivedToken[],
   protocol: string | undefined,
 ): TlsInfo | undefined {
-  let found: TlsInfo | undefined;
-  const add = (version?: string, cipher?: string) => {
-    found ??= {};
-    if (version && !found.version) found.version = normalizeTlsVersion(version);
-    if (cipher && !found.cipher) found.cipher = cipher;
-  };
-  tokens.forEach((token, i) => {
-    if (token.kind === "word") {
+  const found: TlsInfo = {};
+  let any = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const { kind, text } = tokens[i];
+    if (kind === "word") {
+      // Exim and Haraka: "tls CIPHER" after the protocol.
       const next = tokens[i + 1];
-      if (token.text.length === 3 && token.text.toLowerCase() === "tls" && next?.kind === "word") {
-        add(undefined, next.text);
+      if (text.length === 3 && text.toLowerCase() === "tls" && next?.kind === "word") {
+        found.cipher ??= next.text;
+        any = true;
       }
-      return;
-    }
-    if (MENTIONS_TLS.test(token.text)) readTlsComment(token.text, add);
-  });
-  if (protocol !== undefined && TLS_PROTOCOL.test(protocol)) add();
-  return found;
+    } else if (MENTIONS_TLS.test(text)) any = readTlsComment(text, found) || any;
+  }
+  if (protocol !== undefined && TLS_PROTOCOL.test(protocol)) any = true;
+  return any ? found : undefined;
 }
 
-/** The forms a comment writes TLS in, most specific first. */
-function readTlsComment(text: string, add: (version?: string, cipher?: string) => void): void {
+/**
+ * The forms a comment writes TLS in, most specific first; what it names goes into `found`
+ * where that is still empty. Returns whether the comment spoke of TLS at all.
+ */
+function readTlsComment(text: string, found: TlsInfo): boolean {
+  let version: string | undefined;
+  let cipher: string | undefined;
   const postfix = POSTFIX.exec(text);
-  if (postfix) return add(postfix[1], postfix[2]);
-  const version = VERSION_TAG.exec(text)?.[1];
-  const cipher = CIPHER_TAG.exec(text)?.[1];
-  if (version || cipher) return add(version, cipher);
-  const exim = EXIM.exec(text);
-  if (exim) return add(exim[1].length > 3 ? exim[1] : undefined, exim[2]);
-  if (TLS_PRESENT.test(text)) add();
+  if (postfix) [version, cipher] = [postfix[1], postfix[2]];
+  else {
+    version = VERSION_TAG.exec(text)?.[1];
+    cipher = CIPHER_TAG.exec(text)?.[1];
+    const exim = version || cipher ? null : EXIM.exec(text);
+    if (exim) [version, cipher] = [exim[1].length > 3 ? exim[1] : undefined, exim[2]];
+    else if (!version && !cipher && !TLS_PRESENT.test(text)) return false;
+  }
+  if (version && !found.version) found.version = normalizeTlsVersion(version);
+  if (cipher && !found.cipher) found.cipher = cipher;
+  return true;
 }
