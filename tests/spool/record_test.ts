@@ -2,22 +2,13 @@ import { deepEqual, equal } from "node:assert/strict";
 import fc from "fast-check";
 import { crc32 } from "node:zlib";
 import { decodeRecords, encodeRecord, RECORD_HEADER_SIZE } from "../../lib/spool/record.ts";
+import { concatBytes } from "../../lib/wire/bytes.ts";
 
 const encoder = new TextEncoder();
 
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.length;
-  }
-  return bytes;
-}
-
 /** A segment of records `meta: {id}` with bodies "body of <id>" given in two pieces. */
 function segmentOf(ids: string[]): Uint8Array {
-  return concat(
+  return concatBytes(
     ids.flatMap((id) =>
       encodeRecord({ id }, [encoder.encode("body "), encoder.encode(`of ${id}`)])
     ),
@@ -51,7 +42,7 @@ Deno.test("record: the body is a view into the segment, not a copy", () => {
 
 Deno.test("record: an empty segment and an empty body decode", () => {
   deepEqual(decodedIds(new Uint8Array()), []);
-  const [record] = decodeRecords<{ id: string }>(concat(encodeRecord({ id: "E" }, [])));
+  const [record] = decodeRecords<{ id: string }>(concatBytes(encodeRecord({ id: "E" }, [])));
   equal(record.body.length, 0);
 });
 
@@ -87,7 +78,7 @@ Deno.test("record: a wrong magic or a CRC field mismatch stops decoding", () => 
 });
 
 Deno.test("record: zeroed tail (a file extended but not written) decodes as nothing", () => {
-  const whole = concat([segmentOf(["A"]), new Uint8Array(100)]);
+  const whole = concatBytes([segmentOf(["A"]), new Uint8Array(100)]);
   deepEqual(decodedIds(whole), ["A"]);
 });
 
@@ -99,7 +90,7 @@ Deno.test("record: meta that is not JSON, under a matching CRC, stops decoding",
   view.setUint32(4, meta.length);
   view.setUint32(8, 0);
   view.setUint32(12, crc32(meta));
-  deepEqual(decodedIds(concat([segmentOf(["A"]), header, meta, segmentOf(["B"])])), ["A"]);
+  deepEqual(decodedIds(concatBytes([segmentOf(["A"]), header, meta, segmentOf(["B"])])), ["A"]);
 });
 
 Deno.test("record: property — any prefix decodes to a prefix of the records", () => {
@@ -110,7 +101,7 @@ Deno.test("record: property — any prefix decodes to a prefix of the records", 
       }),
       fc.nat(),
       (entries, cutSeed) => {
-        const segment = concat(entries.flatMap(([id, body]) => encodeRecord({ id }, [body])));
+        const segment = concatBytes(entries.flatMap(([id, body]) => encodeRecord({ id }, [body])));
         const cut = segment.length === 0 ? 0 : cutSeed % (segment.length + 1);
         const decoded = [...decodeRecords<{ id: string }>(segment.subarray(0, cut))];
         decoded.forEach((record, i) => {

@@ -8,6 +8,7 @@ import {
   type Reply,
   UnexpectedEofError,
 } from "../../wire/mod.ts";
+import { concatBytes } from "../../wire/bytes.ts";
 import { writeAll } from "../../wire/write_all.ts";
 import type { ClientInfo, Envelope } from "./envelope.ts";
 import type { SessionLimits } from "./limits.ts";
@@ -377,13 +378,5 @@ function encodeOne(reply: Reply): Uint8Array {
 }
 
 function encodeReplies(replies: Reply[]): Uint8Array {
-  if (replies.length === 1) return encodeOne(replies[0]);
-  const pieces = replies.map(encodeOne);
-  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.length;
-  }
-  return bytes;
+  return concatBytes(replies.map(encodeOne));
 }
