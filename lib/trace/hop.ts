@@ -54,7 +54,12 @@ export function buildHops(
   let previous = date?.getTime();
   return topFirst.toReversed().map((placed, i) => {
     const time = placed.received.time?.getTime();
-    const hop: Hop = { index: i + 1, ...placed, trusted: i >= firstTrusted };
+    const hop: Hop = {
+      index: i + 1,
+      received: placed.received,
+      fieldIndex: placed.fieldIndex,
+      trusted: i >= firstTrusted,
+    };
     if (time !== undefined && previous !== undefined) hop.delaySeconds = (time - previous) / 1000;
     if (time !== undefined) previous = time;
     return hop;

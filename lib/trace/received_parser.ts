@@ -59,7 +59,7 @@ export function parseReceived(value: string): Received {
   if (protocol !== undefined) received.with = protocol;
   const id = firstWord("id", clauses.id, warnings);
   if (id !== undefined) received.id = id;
-  const recipient = clauses.for?.words.join(" ").replace(/^<|>$/g, "");
+  const recipient = clauses.for && unbracket(clauses.for.words.join(" "));
   if (recipient) received.for = recipient;
   const tls = readTls(lexemes.tokens, protocol);
   if (tls !== undefined) received.tls = tls;
@@ -76,11 +76,22 @@ export function parseReceived(value: string): Received {
   return received;
 }
 
-/** The clause keyword `text` is, if any (case-insensitive). */
+/** The clause keyword `text` is, if any (case-insensitive, without a lower-case copy). */
 function clauseName(text: string): ClauseName | undefined {
-  if (text.length < 2 || text.length > 4) return undefined;
-  const keyword = text.toLowerCase() as ClauseName;
-  return CLAUSES.includes(keyword) ? keyword : undefined;
+  for (const keyword of CLAUSES) if (sameLetters(text, keyword)) return keyword;
+  return undefined;
+}
+
+/**
+ * Whether `text` is `lower` in any case. `lower` is lower-case letters and "-" (which "\r"
+ * would match too; words hold no line breaks).
+ */
+function sameLetters(text: string, lower: string): boolean {
+  if (text.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    if ((text.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Groups tokens under the clause keyword before them; leading comments belong to no clause. */
@@ -88,7 +99,15 @@ function groupClauses(
   tokens: ReceivedToken[],
   warnings: string[],
 ): Partial<Record<ClauseName, Clause>> {
-  const clauses: Partial<Record<ClauseName, Clause>> = {};
+  // Every key from the start: one object shape for every field.
+  const clauses: Partial<Record<ClauseName, Clause>> = {
+    from: undefined,
+    by: undefined,
+    via: undefined,
+    with: undefined,
+    id: undefined,
+    for: undefined,
+  };
   let current: Clause | undefined;
   for (const token of tokens) {
     const keyword = token.kind === "word" ? clauseName(token.text) : undefined;
@@ -182,5 +201,11 @@ function addressLiteral(word: string): string | undefined {
 }
 
 function isUnknown(name: string): boolean {
-  return name.toLowerCase() === "unknown";
+  return sameLetters(name, "unknown");
+}
+
+/** An address without its angle brackets: `<a@b>` → `a@b`. */
+function unbracket(text: string): string {
+  const start = text.startsWith("<") ? 1 : 0;
+  return text.slice(start, text.endsWith(">") ? -1 : text.length);
 }
