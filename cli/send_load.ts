@@ -72,9 +72,17 @@ function counter(count: number): () => number | undefined {
 }
 
 /**
+ * Messages one session carries before it ends with QUIT and a new one starts: a session keeps
+ * every transaction's replies, so this bounds memory (as Postfix bounds reuse with
+ * smtp_connection_reuse_count_limit) at a reconnection per hundred messages.
+ */
+export const MESSAGES_PER_SESSION = 100;
+
+/**
  * One connection's share: sessions one after another until the messages run out. A session
- * that ends early (refused, 421, a lost link) costs the message it was on, or one message if
- * it failed before any, so a server that refuses everything ends the run after N attempts.
+ * that ends early (refused, 421, a lost link) costs the messages it had in flight, or one
+ * message if it failed before any, so a server that refuses everything ends the run after N
+ * attempts.
  */
 async function connectionLoop(
   template: MessageTemplate,
@@ -84,13 +92,6 @@ async function connectionLoop(
   claim: () => number | undefined,
 ): Promise<void> {
   let current: Uint8Array[] = [];
-  let sentAt = -1;
-  const settle = (session: ClientSession, linkFailed: boolean) => {
-    if (sentAt < 0) return;
-    settleMessage(stats, session.transactions.at(-1), performance.now() - sentAt, linkFailed);
-    sentAt = -1;
-    plan.onProgress?.(stats);
-  };
   const commandCache = new Map<string, Uint8Array>();
   for (;;) {
     const session = new ClientSession({
@@ -98,34 +99,46 @@ async function connectionLoop(
       transactions: [],
       keepOpen: true,
     });
+    /** When each message in flight was asked for (its MAIL written), oldest first. */
+    const inFlight: number[] = [];
+    let asked = 0;
+    let settled = 0;
     const error = await runLoadConnection(session, {
       ...plan.server,
       timeoutMs: plan.timeoutMs,
       commandCache,
       content: () => current,
-      // The session is idle: the previous message has its final reply (or was refused).
       nextTransaction: () => {
-        settle(session, false);
-        const n = claim();
+        const n = asked < MESSAGES_PER_SESSION ? claim() : undefined;
         if (n === undefined) return undefined;
+        asked++;
         current = template.render(n);
-        sentAt = performance.now();
+        inFlight.push(performance.now());
         return transaction;
       },
+      onTransactionEnd: (ended) => {
+        settled++;
+        settleMessage(stats, ended, performance.now() - inFlight.shift()!, false);
+        plan.onProgress?.(stats);
+      },
     });
-    if (sentAt >= 0) settle(session, true);
-    else if (!sessionWorked(session)) {
-      if (claim() === undefined) return;
-      stats.fail(failureKey(session.failure?.reply?.code, error !== undefined));
-      plan.onProgress?.(stats);
+    const clean = error === undefined && session.failure === undefined;
+    if (clean && asked < MESSAGES_PER_SESSION) return; // QUIT: no message left to claim
+    // The transaction under way, if one was, then any message asked for ahead of it.
+    const underWay = session.transactions.length > settled
+      ? session.transactions.at(-1)
+      : undefined;
+    const sessionKey = failureKey(session.failure?.reply?.code, error !== undefined);
+    for (const [i, sentAt] of inFlight.entries()) {
+      if (i === 0 && underWay) settleMessage(stats, underWay, performance.now() - sentAt, !clean);
+      else stats.fail(sessionKey);
     }
-    if (error === undefined && session.failure === undefined) return; // QUIT: all claimed
+    if (asked === 0) {
+      if (claim() === undefined) return;
+      stats.fail(sessionKey);
+    }
+    plan.onProgress?.(stats);
   }
-}
-
-/** True when the session got as far as a transaction: greeting and EHLO/HELO went well. */
-function sessionWorked(session: ClientSession): boolean {
-  return session.failure === undefined && session.transactions.length > 0;
 }
 
 /** Counts one message: accepted for every recipient, or failed by the code that said no. */

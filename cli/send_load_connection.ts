@@ -14,6 +14,7 @@ import {
   type ClientCommand,
   type ClientSession,
   type ClientStep,
+  type ClientTransaction,
   type MailTransaction,
   SmtpConnectionError,
 } from "../lib/smtp/client/mod.ts";
@@ -31,10 +32,16 @@ export interface LoadConnectionOptions {
   port: number;
   /** No progress (connect, read or write) for this long ends the connection, ms. */
   timeoutMs: number;
-  /** Called when the session is idle: the next message's envelope, or undefined to QUIT. */
+  /**
+   * The next message's envelope, or undefined to QUIT. Asked for when the session is idle, or
+   * ahead of time, while the previous message's content is written, when the server offers
+   * PIPELINING: its MAIL, RCPT and DATA then go in the same write as that content.
+   */
   nextTransaction: () => MailTransaction | undefined;
-  /** The current message's content: dot-stuffed, the end-of-data line included. */
+  /** The content of the message last asked for: dot-stuffed, end-of-data line included. */
   content: () => Uint8Array[];
+  /** Called as each transaction ends (the session is idle again), in order. */
+  onTransactionEnd: (transaction: ClientTransaction) => void;
   /** Encoded commands shared between connections, by command line. */
   commandCache?: Map<string, Uint8Array>;
 }
@@ -89,54 +96,111 @@ async function converse(
   options: LoadConnectionOptions,
   watchdog: Watchdog,
 ): Promise<void> {
-  const reader = new LineReader(readerSource(conn), { maxLineLength: TEXT_LINE_LIMIT });
-  const parser = new ReplyParser();
-  const decoder = new TextDecoder();
+  const replies = new ReplyReader(conn, watchdog);
   const output = new StepWriter(conn, options);
-  const readReply = async (): Promise<Reply | null> => {
-    for (;;) {
-      const line = reader.bufferedLine() ?? await reader.readLine();
-      if (line === null) return null;
-      watchdog.progress();
-      const reply = parser.push(decoder.decode(line.bytes));
-      if (reply !== undefined) return reply;
-    }
-  };
+  let ahead: { transaction?: MailTransaction } | undefined;
+  const ask = () => ({ transaction: options.nextTransaction() });
   while (!session.done) {
     if (session.idle) {
-      const transaction = options.nextTransaction();
-      await output.perform(transaction === undefined ? session.quit() : session.next(transaction));
+      const last = session.transactions.at(-1);
+      if (last !== undefined) options.onTransactionEnd(last);
+      const transaction = ahead ? ahead.transaction : options.nextTransaction();
+      const step = transaction === undefined ? session.quit() : session.next(transaction);
+      await output.perform(step, ahead?.transaction !== undefined);
+      ahead = undefined;
       continue;
     }
-    const reply = await readReply();
+    const reply = await replies.next();
     if (reply === null && session.expecting === "quit") return; // closed after QUIT: fine
     if (reply === null) throw new Error("the server closed the connection");
-    await output.perform(session.feed(reply));
-    watchdog.progress();
+    const step = session.feed(reply);
+    // RFC 2920 §3.1: message content may open a group; MAIL, RCPT and DATA may follow it.
+    const lookAhead = step.content && session.capabilities.pipelining && output.hasGroup;
+    await output.perform(step, false, lookAhead ? () => (ahead = ask()).transaction : undefined);
   }
 }
 
-/** Writes each step (commands, then content) with one write, from a reused buffer. */
+/** Whole replies off the socket: lines from a {@linkcode LineReader}, joined by a parser. */
+class ReplyReader {
+  readonly #lines: LineReader;
+  readonly #parser = new ReplyParser();
+  readonly #decoder = new TextDecoder();
+
+  constructor(conn: Deno.TcpConn, readonly watchdog: Watchdog) {
+    this.#lines = new LineReader(readerSource(conn), { maxLineLength: TEXT_LINE_LIMIT });
+  }
+
+  /** The next reply; null when the server closed the connection. */
+  async next(): Promise<Reply | null> {
+    for (;;) {
+      const line = this.#lines.bufferedLine() ?? await this.#lines.readLine();
+      if (line === null) return null;
+      this.watchdog.progress();
+      const reply = this.#parser.push(this.#decoder.decode(line.bytes));
+      if (reply !== undefined) return reply;
+    }
+  }
+}
+
+/**
+ * Writes each step (commands, then content) with one write, from a reused buffer. It keeps
+ * the session's MAIL…DATA group as encoded, to send it again ahead of time; the session then
+ * asks for the very same commands, which are not sent twice.
+ */
 class StepWriter {
   #buffer = new Uint8Array(INITIAL_OUTPUT);
   #length = 0;
+  #group?: { lines: string[]; bytes: Uint8Array[] };
   readonly #cache: Map<string, Uint8Array>;
 
   constructor(readonly conn: Deno.TcpConn, readonly options: LoadConnectionOptions) {
     this.#cache = options.commandCache ?? new Map();
   }
 
-  async perform(step: ClientStep): Promise<void> {
-    for (const command of step.commands) this.#append(this.#encode(command));
-    if (step.content) { for (const piece of this.options.content()) this.#append(piece); }
-    if (this.#length === 0) return;
-    const bytes = this.#buffer.subarray(0, this.#length);
-    this.#length = 0;
-    await writeAll(this.conn, bytes);
+  /** True once a pipelined MAIL…DATA group was sent, so it can go again ahead of time. */
+  get hasGroup(): boolean {
+    return this.#group !== undefined;
   }
 
-  #encode({ verb, argument }: ClientCommand): Uint8Array {
-    const line = argument === undefined ? verb : `${verb} ${argument}`;
+  /**
+   * Writes `step`: its commands unless `sentAhead` (then they must be the group already
+   * sent), its content, then the group again if `lookAhead` (called after the content was
+   * taken) gives the next message's transaction.
+   */
+  async perform(
+    step: ClientStep,
+    sentAhead: boolean,
+    lookAhead?: () => MailTransaction | undefined,
+  ): Promise<void> {
+    const lines = step.commands.map(({ verb, argument }) =>
+      argument === undefined ? verb : `${verb} ${argument}`
+    );
+    if (sentAhead) this.#checkGroup(lines);
+    else {
+      const bytes = step.commands.map((command, i) => this.#encode(command, lines[i]));
+      for (const piece of bytes) this.#append(piece);
+      if (lines[0]?.startsWith("MAIL ") && lines.at(-1) === "DATA") {
+        this.#group ??= { lines, bytes };
+      }
+    }
+    if (step.content) { for (const piece of this.options.content()) this.#append(piece); }
+    if (lookAhead?.() !== undefined) {
+      for (const piece of this.#group!.bytes) this.#append(piece);
+    }
+    if (this.#length === 0) return;
+    const out = this.#buffer.subarray(0, this.#length);
+    this.#length = 0;
+    await writeAll(this.conn, out);
+  }
+
+  #checkGroup(lines: string[]): void {
+    const group = this.#group!.lines;
+    if (lines.length !== group.length || lines.some((line, i) => line !== group[i])) {
+      throw new Error(`pipelined ahead ${group.join(", ")}; the session asked ${lines.join(", ")}`);
+    }
+  }
+
+  #encode({ verb, argument }: ClientCommand, line: string): Uint8Array {
     let bytes = this.#cache.get(line);
     if (bytes === undefined) {
       bytes = formatCommand(verb, argument);

@@ -96,9 +96,10 @@ Deno.test("template: rendering equals stuffing the filled-in message (property)"
 
 /**
  * A fake SMTP server for many transactions on many connections: PIPELINING offered, every
- * second RCPT refused with 550 (counted across connections), everything else accepted.
+ * second RCPT refused with 550 (counted across connections) unless `acceptAll`; with
+ * `closeEvery`, each connection's that many-th message gets 421 and the connection closes.
  */
-function refusingServer() {
+function fakeServer(options: { acceptAll?: boolean; closeEvery?: number } = {}) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   let rcpts = 0;
   const serve = async (conn: Deno.Conn) => {
@@ -106,16 +107,22 @@ function refusingServer() {
     const say = (text: string) => conn.write(encoder.encode(`${text}\r\n`));
     await say("220 fake.test ESMTP");
     let inData = false;
+    let messages = 0;
     for (let line = await reader.readLine(); line !== null; line = await reader.readLine()) {
       const text = decoder.decode(line.bytes);
+      if (inData && text === "." && ++messages === options.closeEvery) {
+        await say("421 4.3.2 closing");
+        break;
+      }
       if (inData) {
         if (text === ".") await say("250 2.0.0 queued");
         inData = text !== ".";
         continue;
       }
       const verb = text.slice(0, 4).toUpperCase();
+      const refused = !options.acceptAll && ++rcpts % 2 === 0;
       if (verb === "EHLO") await say("250-fake.test\r\n250 PIPELINING");
-      else if (verb === "RCPT") await say(++rcpts % 2 === 0 ? "550 5.1.1 no such user" : "250 ok");
+      else if (verb === "RCPT") await say(refused ? "550 5.1.1 no such user" : "250 ok");
       else if (verb === "DATA") {
         await say("354 go ahead");
         inData = true;
@@ -149,7 +156,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const server = refusingServer();
+    const server = fakeServer();
     try {
       const run = await load(server.port, ["--count", "10", "--concurrency", "2", "--json"]);
       equal(run.code, 69, run.stderr);
@@ -163,6 +170,25 @@ Deno.test({
     const dead = await load(1, ["--count", "3", "--concurrency", "2", "--json"]);
     equal(dead.code, 75);
     deepEqual(JSON.parse(dead.stdout).failures, { connection: 3 });
+  },
+});
+
+Deno.test({
+  name: "a server closing with 421 mid-run: every message counted once, sessions start over",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = fakeServer({ acceptAll: true, closeEvery: 7 });
+    try {
+      const run = await load(server.port, ["--count", "50", "--concurrency", "3", "--json"]);
+      equal(run.code, 75, run.stderr);
+      const summary = JSON.parse(run.stdout);
+      equal(summary.accepted + summary.failed, 50);
+      ok(summary.failures["421"] >= 1, run.stdout);
+      ok(summary.accepted >= 30, run.stdout);
+    } finally {
+      await server.close();
+    }
   },
 });
 
