@@ -83,14 +83,17 @@ export class Resolver {
     const lookup = this.#ask(fqdn, type, signal);
     const entry: Cached = { expires: Infinity, lookup };
     this.#cache.set(key, entry, ENTRY_OVERHEAD + key.length);
+    // Failures (and a lookup the caller's signal ended) are shared only while in flight;
+    // answers live for their TTL.
+    const forget = () => this.#cache.get(key) === entry && this.#cache.delete(key);
     lookup.then((result) => {
+      if (result.status !== "ok" && result.status !== "nxdomain" && result.status !== "nodata") {
+        return forget();
+      }
       if (this.#cache.get(key) !== entry) return;
-      // Failures are shared only while in flight; answers live for their TTL.
-      if (result.status === "ok" || result.status === "nxdomain" || result.status === "nodata") {
-        entry.expires = Date.now() + Math.max(result.ttl, MIN_CACHE_SECONDS) * 1000;
-        this.#cache.set(key, entry, answerBytes(key, result));
-      } else this.#cache.delete(key);
-    });
+      entry.expires = Date.now() + Math.max(result.ttl, MIN_CACHE_SECONDS) * 1000;
+      this.#cache.set(key, entry, answerBytes(key, result));
+    }, forget);
     return lookup;
   }
 

@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok as assert } from "node:assert/strict";
+import { deepEqual, equal, ok as assert, rejects } from "node:assert/strict";
 import { MIN_CACHE_SECONDS, Resolver } from "../../lib/dns/mod.ts";
 import { startFakeDns } from "./fake_server.ts";
 
@@ -67,6 +67,19 @@ Deno.test("failures are not cached: the next asker asks again", async () => {
   try {
     equal((await resolver.lookup("flaky.test", "A")).status, "servfail");
     deepEqual((await resolver.lookup("flaky.test", "A")).records, ["192.0.2.3"]);
+  } finally {
+    resolver.close();
+    dns.close();
+  }
+});
+
+Deno.test("a lookup its caller's signal ends rejects, and is not kept for the next asker", async () => {
+  let calls = 0;
+  const dns = await startFakeDns(() => ++calls === 1 ? "silent" : { a: "192.0.2.4", ttl: 60 });
+  const resolver = new Resolver({ nameServer: dns.nameServer });
+  try {
+    await rejects(resolver.lookup("slow.test", "A", AbortSignal.timeout(50)));
+    deepEqual((await resolver.lookup("slow.test", "A")).records, ["192.0.2.4"]);
   } finally {
     resolver.close();
     dns.close();
