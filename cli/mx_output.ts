@@ -76,7 +76,9 @@ export class LineBatcher {
     const rate = this.#done / ((performance.now() - this.#started) / 1000);
     writeAll(
       this.#progress!,
-      encoder.encode(`${CLEAR}[${this.#done} domains, ${rate.toFixed(0)}/s]`),
+      encoder.encode(
+        `${CLEAR}[${this.#done} domain${this.#done === 1 ? "" : "s"}, ${rate.toFixed(0)}/s]`,
+      ),
     );
     this.#shown = true;
   }
