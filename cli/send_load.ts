@@ -58,9 +58,11 @@ export async function sendLoad(
   // RFC 1870 §6: SIZE declares the largest message this run sends.
   const sized = { ...transaction, size: template.maxSize };
   const started = performance.now();
-  const connections = Math.max(1, Math.min(plan.concurrency, plan.count));
   await Promise.all(
-    Array.from({ length: connections }, () => connectionLoop(template, sized, plan, stats, claim)),
+    Array.from(
+      { length: Math.min(plan.concurrency, plan.count) },
+      () => connectionLoop(template, sized, plan, stats, claim),
+    ),
   );
   return stats.summary((performance.now() - started) / 1000);
 }

@@ -55,10 +55,11 @@ export async function runLoad(
   }
   const bar = Deno.stderr.isTerminal() ? new ProgressBar(Deno.stderr) : undefined;
   const total = options.count * template.maxSize;
+  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
   const summary = await sendLoad(template, transaction, {
     server: options.server,
     count: options.count,
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    concurrency,
     clientName: options.helo ?? clientName(),
     timeoutMs: options.timeout,
     onProgress: bar && ((stats) => bar.update(stats.done * template.maxSize, total, stats.done)),
@@ -67,8 +68,8 @@ export async function runLoad(
   const exitCode = loadExitCode(summary);
   const server = `${options.server.hostname}:${options.server.port}`;
   if (options.json) {
-    console.log(JSON.stringify({ server, concurrency: options.concurrency, ...summary, exitCode }));
-  } else printLoadSummary(summary, server, options.concurrency ?? DEFAULT_CONCURRENCY);
+    console.log(JSON.stringify({ server, concurrency, ...summary, exitCode }));
+  } else printLoadSummary(summary, server, concurrency);
   return exitCode;
 }
 
