@@ -24,7 +24,8 @@ const AUTHENTICATED = /^(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A$/i;
 export function checkChain({ hops }: TraceContext): TraceFinding[] {
   const findings: TraceFinding[] = [];
   for (let i = 1; i < hops.length; i++) {
-    const [hop, previous] = [hops[i], hops[i - 1].received];
+    const hop = hops[i];
+    const previous = hops[i - 1].received;
     const { from, by } = hop.received;
     const names = from.helo === from.reverseName ? [from.helo] : [from.helo, from.reverseName];
     const known = names.filter((name) => name !== undefined);
@@ -120,6 +121,7 @@ export function clientName(hop: Hop): string {
 
 /** Same host name, or the same organisational domain (RFC 7489 §3.2). */
 function sameHost(a: string, b: string): boolean {
-  const [x, y] = [hostName(a), hostName(b)];
+  const x = hostName(a);
+  const y = hostName(b);
   return x === y || (x.includes(".") && organizationalDomain(x) === organizationalDomain(y));
 }

@@ -45,7 +45,9 @@ function ipv4Value(text: string): number | undefined {
       digits++;
     } else if (code === 46 && digits > 0 && dots < 3 && octet <= 255) {
       value = value * 256 + octet;
-      [octet, digits, dots] = [0, 0, dots + 1];
+      octet = 0;
+      digits = 0;
+      dots++;
     } else return undefined;
   }
   return dots === 3 && digits > 0 && octet <= 255 ? value * 256 + octet : undefined;
