@@ -37,7 +37,7 @@ export function mxCommand() {
     .addOption(
       parsed(
         "--timeout <duration>",
-        "time limit of each DNS question, and of each address's --check",
+        "time limit of each DNS question, of each address's --check and of the policy fetch",
         parseDuration,
         MX_DEFAULTS.timeout,
       ),
