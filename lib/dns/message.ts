@@ -61,15 +61,19 @@ export interface DnsMessage {
  * ```
  */
 export function encodeQuery(id: number, name: string, type: number): Uint8Array {
-  const qname = encodeName(name);
-  const bytes = new Uint8Array(12 + qname.length + 4 + 11);
+  const trimmed = name.endsWith(".") ? name.slice(0, -1) : name;
+  // RFC 1035 §3.1: each "." becomes a length octet, plus the first label's and the root's 0
+  const qnameLength = trimmed === "" ? 1 : trimmed.length + 2;
+  // RFC 1035 §2.3.4: names of at most 255 octets
+  if (qnameLength > 255) throw new DnsNameError(name, "longer than 255 octets");
+  const bytes = new Uint8Array(12 + qnameLength + 4 + 11);
   const view = new DataView(bytes.buffer);
   view.setUint16(0, id);
   view.setUint16(2, 0x0100); // RFC 1035 §4.1.1: RD, recursion desired
   view.setUint16(4, 1); // QDCOUNT
   view.setUint16(10, 1); // ARCOUNT: the OPT record
-  bytes.set(qname, 12);
-  let at = 12 + qname.length;
+  if (trimmed !== "") writeLabels(bytes, 12, trimmed, name);
+  let at = 12 + qnameLength;
   view.setUint16(at, type);
   view.setUint16(at + 2, 1); // class IN
   at += 4;
@@ -80,25 +84,23 @@ export function encodeQuery(id: number, name: string, type: number): Uint8Array 
   return bytes;
 }
 
-function encodeName(name: string): Uint8Array {
-  const trimmed = name.endsWith(".") ? name.slice(0, -1) : name;
-  const labels = trimmed === "" ? [] : trimmed.split(".");
-  const out: number[] = [];
-  for (const label of labels) {
-    // RFC 1035 §2.3.4: labels of 1 to 63 octets, names of at most 255
-    if (label.length === 0 || label.length > 63) {
-      throw new DnsNameError(name, "labels must have 1 to 63 octets");
-    }
-    out.push(label.length);
-    for (let i = 0; i < label.length; i++) {
-      const c = label.charCodeAt(i);
-      if (c > 0x7e || c < 0x21) throw new DnsNameError(name, "not in A-label form");
-      out.push(c);
-    }
+/** Writes the labels of `trimmed` from `at`, each after its length; the root's 0 is there. */
+function writeLabels(bytes: Uint8Array, at: number, trimmed: string, name: string): void {
+  let start = 0;
+  for (let i = 0; i <= trimmed.length; i++) {
+    const c = i < trimmed.length ? trimmed.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      // RFC 1035 §2.3.4: labels of 1 to 63 octets
+      const length = i - start;
+      if (length === 0 || length > 63) {
+        throw new DnsNameError(name, "labels must have 1 to 63 octets");
+      }
+      bytes[at + start] = length;
+      start = i + 1;
+    } else if (c > 0x7e || c < 0x21) {
+      throw new DnsNameError(name, "not in A-label form");
+    } else bytes[at + i + 1] = c;
   }
-  out.push(0);
-  if (out.length > 255) throw new DnsNameError(name, "longer than 255 octets");
-  return Uint8Array.from(out);
 }
 
 /**
