@@ -22,7 +22,7 @@ export const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024;
 /**
  * How long an answer is kept at least, s. RFC 2181 §8: a TTL of 0 means "use only for the
  * transaction in progress", and diagnosing one domain asks some questions twice (the MX of the
- * route and of SPF's `mx`), a second apart at most.
+ * route and of SPF's `mx`), moments apart.
  */
 export const MIN_CACHE_SECONDS = 1;
 /** What one cached answer costs beyond its text: the entry, the lookup, its arrays, ~octets. */
