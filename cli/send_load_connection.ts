@@ -2,9 +2,10 @@
  * Load mode's connection: it runs a keep-open {@linkcode ClientSession} (the same sans-IO
  * machine `postie send` uses) for message after message, built for throughput rather than
  * for a transcript. Each step goes out in one write with TCP_NODELAY set (a small
- * end-of-data line never waits for a delayed ACK), commands are encoded once and reused,
- * content arrives dot-stuffed and whole (see {@linkcode MessageTemplate}), replies are read
- * straight from the socket's buffer, and one watchdog timer per connection enforces the time
+ * end-of-data line never waits for a delayed ACK); with PIPELINING the next message's MAIL,
+ * RCPT and DATA ride in the write of the content before them; commands are encoded once and
+ * reused; content comes dot-stuffed and whole (load mode's MessageTemplate); replies are read
+ * straight from the socket's buffer; and one watchdog timer per connection enforces the time
  * limit instead of a timer per read and write.
  *
  * @module
@@ -42,7 +43,7 @@ export interface LoadConnectionOptions {
   content: () => Uint8Array[];
   /** Called as each transaction ends (the session is idle again), in order. */
   onTransactionEnd: (transaction: ClientTransaction) => void;
-  /** Encoded commands shared between connections, by command line. */
+  /** Encoded commands by command line, to keep across sessions. */
   commandCache?: Map<string, Uint8Array>;
 }
 
@@ -61,6 +62,7 @@ const INITIAL_OUTPUT = 16 * 1024;
  *   hostname: "127.0.0.1", port: 1025, timeoutMs: 60_000,
  *   nextTransaction: () => left-- > 0 ? transaction : undefined,
  *   content: () => template.render(n),
+ *   onTransactionEnd: (ended) => console.log(ended.delivered),
  * });
  * ```
  */

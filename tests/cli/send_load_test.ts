@@ -193,6 +193,30 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "a server that never greets: each connection gives up after --timeout",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const held: Deno.Conn[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) held.push(conn);
+    })();
+    try {
+      const port = (listener.addr as Deno.NetAddr).port;
+      const args = ["--count", "2", "--concurrency", "2", "--timeout", "300ms", "--json"];
+      const run = await load(port, args);
+      equal(run.code, 75, run.stderr);
+      deepEqual(JSON.parse(run.stdout).failures, { connection: 2 });
+    } finally {
+      listener.close();
+      await accepting.catch(() => {});
+      for (const conn of held) conn.close();
+    }
+  },
+});
+
 Deno.test("usage: --concurrency needs --count, --count needs --server, not with -v", async () => {
   const noCount = await runPostie(["send", "--server", ":1", ...ENVELOPE, "--concurrency", "2"]);
   equal(noCount.code, 64);
