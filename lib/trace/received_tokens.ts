@@ -71,8 +71,11 @@ export function splitReceived(value: string): ReceivedLexemes {
       const inner = wordSemicolon;
       tokens.push({ kind: "word", text: value.slice(pos, end) });
       // The word's last ";" may be the last one: what precedes it in the word is kept.
-      if (inner > pos) [semicolon, kept, cut] = [inner, tokens.length, pos];
-      else if (inner === pos) [semicolon, kept, cut] = [inner, tokens.length - 1, -1];
+      if (inner >= pos) {
+        semicolon = inner;
+        kept = inner > pos ? tokens.length : tokens.length - 1;
+        cut = inner > pos ? pos : -1;
+      }
       pos = end;
     }
   }

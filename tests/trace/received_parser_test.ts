@@ -87,3 +87,15 @@ Deno.test("property: any text parses without throwing and keeps its raw value", 
     { numRuns: 2000 },
   );
 });
+
+Deno.test("the date-time follows the last ';' outside comments, even one inside a word", () => {
+  const received = parseReceived(
+    "from a.example (a.example [81.2.69.1] (x; y \\) z)) by b.example id x;y for <c@d.example>;" +
+      " 1 Jan 2026 00:00 +0000 (a; comment)",
+  );
+  deepEqual([received.id, received.for, received.from.ip], ["x;y", "c@d.example", "81.2.69.1"]);
+  equal(received.time?.toISOString(), "2026-01-01T00:00:00.000Z");
+  deepEqual(received.warnings, []);
+  const open = parseReceived("from a.example (unclosed; by b.example");
+  deepEqual(open.warnings, ["unclosed comment kept as written", "no ';' before a date-time"]);
+});
