@@ -91,7 +91,7 @@ function servePolicies(cert: string, key: string): Deno.HttpServer<Deno.NetAddr>
   });
 }
 
-/** `postie mx --check --json` over `domains`: each domain's MTA-STS policy findings. */
+/** `postie mx --json` over `domains` (no --check): each domain's MTA-STS policy findings. */
 async function mtaStsCodes(
   resolver: string,
   httpsPort: number,
@@ -99,33 +99,37 @@ async function mtaStsCodes(
   env: Record<string, string>,
   timeout = "3s",
 ): Promise<Record<string, string[]>> {
-  const args = [
-    "--check",
-    "--resolver",
-    resolver,
-    "--port",
-    "1",
-    "--https-port",
-    String(httpsPort),
-  ];
+  const outcomes = await postieJson(
+    ["--resolver", resolver, "--https-port", String(httpsPort), "--timeout", timeout, ...domains],
+    env,
+  );
+  return Object.fromEntries(outcomes.map((o) => [
+    o.input,
+    o.mtaStsPolicy!.findings.map((f) => `${f.severity} ${f.code}`),
+  ]));
+}
+
+/** The parts of an NDJSON line these tests read. */
+interface Outcome {
+  input: string;
+  diagnosis: { mtaSts: { id?: string } };
+  mtaStsPolicy?: { findings: { severity: string; code: string }[] };
+}
+
+/** `postie mx --json ARGS…`: one outcome per line. */
+async function postieJson(args: string[], env: Record<string, string>): Promise<Outcome[]> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "mx", ...args, "--timeout", timeout, "--json", ...domains],
+    args: ["run", "-A", MAIN, "mx", "--json", ...args],
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
   }).output();
   const stdout = new TextDecoder().decode(output.stdout);
   assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
-  const outcomes = stdout.trim().split("\n").map((line) => JSON.parse(line));
-  return Object.fromEntries(outcomes.map((o) => [
-    o.input,
-    o.mtaStsPolicy.findings.map((f: { severity: string; code: string }) =>
-      `${f.severity} ${f.code}`
-    ),
-  ]));
+  return stdout.trim().split("\n").map((line) => JSON.parse(line));
 }
 
 peerTest(
-  "postie mx --check fetches the MTA-STS policy over HTTPS and judges it against the MX",
+  "postie mx fetches the MTA-STS policy over HTTPS and judges it against the MX",
   ["dnsmasq", "openssl"],
   async (t) => {
     const dir = await Deno.makeTempDir({ prefix: "postie-mta-sts-" });
@@ -160,6 +164,12 @@ peerTest(
           });
         },
       );
+
+      await t.step("--no-mta-sts-fetch: the TXT record judged, no policy fetched", async () => {
+        const args = ["--resolver", resolver, "--https-port", String(port), "--no-mta-sts-fetch"];
+        const [outcome] = await postieJson([...args, "enforce.test"], { DENO_CERT: ca });
+        assertEquals([outcome.mtaStsPolicy, outcome.diagnosis.mtaSts.id], [undefined, "20260101"]);
+      });
 
       await t.step("a server that never answers: an error once --timeout is up", async () => {
         const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
