@@ -12,7 +12,7 @@ import {
   parseAuthenticationResults,
 } from "./authentication_results.ts";
 import { type SignatureTags, signatureTags } from "./dkim_signature.ts";
-import { parseTagList } from "./tag_list.ts";
+import { parseSignatureTags } from "./signature_tags.ts";
 
 /** RFC 8617 §4.2.1: instance numbers run from 1 to 50. */
 export const MAX_ARC_INSTANCE = 50;
@@ -92,7 +92,7 @@ export function readArcChain(fields: readonly HeaderField[]): ArcChain {
 
 /** RFC 8617 §4.1.2 and §4.1.3: ARC-Message-Signature and ARC-Seal are DKIM-like tag-lists. */
 function readArcSignature(value: string): { instance: number; value: ArcSeal } | undefined {
-  const tags = parseTagList(value);
+  const tags = parseSignatureTags(value);
   const instance = instanceOf(tags.get("i"));
   if (instance === undefined) return undefined;
   const seal: ArcSeal = signatureTags(tags);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseTagList } from "./tag_list.ts";
+import { parseSignatureTags } from "./signature_tags.ts";
 
 /** The signer of a DKIM-Signature or ARC signature field, as its tags claim it. */
 export interface SignatureTags {
@@ -29,7 +29,7 @@ export interface DkimSignature extends SignatureTags {
  *
  * @example
  * ```ts
- * signatureTags(parseTagList("a=rsa-sha256; d=Example.NET; s=s1"));
+ * signatureTags(parseSignatureTags("a=rsa-sha256; d=Example.NET; s=s1"));
  * // { domain: "example.net", selector: "s1", algorithm: "rsa-sha256" }
  * ```
  */
@@ -54,7 +54,7 @@ export function signatureTags(tags: Map<string, string>): SignatureTags {
  * ```
  */
 export function parseDkimSignature(value: string): DkimSignature {
-  const tags = parseTagList(value);
+  const tags = parseSignatureTags(value);
   const signature: DkimSignature = signatureTags(tags);
   const identity = tags.get("i");
   if (identity) signature.identity = identity;

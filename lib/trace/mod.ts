@@ -50,7 +50,7 @@ export type { Received, ReceivedFrom, TlsInfo } from "./received.ts";
 export { parseReceived } from "./received_parser.ts";
 export { parseReceivedSpf, type ReceivedSpf } from "./received_spf.ts";
 export { type ReceivedLexemes, type ReceivedToken, splitReceived } from "./received_tokens.ts";
-export { parseTagList } from "./tag_list.ts";
+export { parseSignatureTags } from "./signature_tags.ts";
 export { normalizeTlsVersion, readTls } from "./tls_info.ts";
 export { type Trace, traceMessage, type TraceOptions } from "./trace.ts";
 export { type Placed, readTraceHeader, type TraceHeader } from "./trace_header.ts";

@@ -6,15 +6,17 @@
  */
 
 /**
- * Reads a tag-list into a map of tag name to value; never throws. Names and values are
- * trimmed; a tag without "=" is left out, and of a repeated tag the first is kept.
+ * Reads a signature's tag-list into a map of tag name to value; never throws. Names keep their
+ * case (RFC 6376 §3.2: tag names are case-sensitive), names and values are trimmed, a tag
+ * without "=" is left out, and of a repeated tag the first is kept. lib/dns's `parseTagList`
+ * is the strict reading of DNS policy records (DMARC, MTA-STS…), which refuses such input.
  *
  * @example
  * ```ts
- * parseTagList("v=1; a=rsa-sha256; d=example.net; s=sel").get("d"); // "example.net"
+ * parseSignatureTags("v=1; a=rsa-sha256; d=example.net; s=sel").get("d"); // "example.net"
  * ```
  */
-export function parseTagList(value: string): Map<string, string> {
+export function parseSignatureTags(value: string): Map<string, string> {
   const tags = new Map<string, string>();
   let start = 0;
   while (start < value.length) {

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { parseHeaderBlock } from "../../lib/message/header.ts";
 import {
   parseDkimSignature,
-  parseTagList,
+  parseSignatureTags,
   readArcChain,
   readTraceHeader,
   traceMessage,
@@ -26,9 +26,11 @@ function findings(header: string) {
 }
 
 Deno.test("tag-lists (RFC 6376 §3.2): trimmed, first of a repeated tag, no '=' skipped", () => {
-  const tags = parseTagList(" v = 1 ;a=rsa-sha256; d=example.net ;junk; d=other; s=\r\n sel;");
+  const tags = parseSignatureTags(
+    " v = 1 ;a=rsa-sha256; d=example.net ;junk; d=other; s=\r\n sel;",
+  );
   deepEqual([...tags], [["v", "1"], ["a", "rsa-sha256"], ["d", "example.net"], ["s", "sel"]]);
-  deepEqual([...parseTagList("")], []);
+  deepEqual([...parseSignatureTags("")], []);
 });
 
 Deno.test("DKIM-Signature: d=, s=, a= and i=, lower-cased domain and algorithm", () => {
