@@ -9,6 +9,12 @@ export const SEND_DEFAULTS = { port: "25", timeout: "60s" } as const;
 /** The steps `--quit-after` can stop at. */
 export const QUIT_AFTER_STEPS = ["connect", "banner", "ehlo", "mail", "rcpt", "data"] as const;
 
+/**
+ * Flags load mode refuses: it speaks plain SMTP with DATA over its own connections, and a
+ * transcript of N messages helps nobody.
+ */
+const LOAD_MODE_CONFLICTS = ["quitAfter", "verbose", "starttls", "tls", "auth", "authUser", "lmtp"];
+
 /** `postie send`: an SMTP client for scripts and debugging. */
 export function sendCommand() {
   const attachment = attachmentOptions();
@@ -92,7 +98,7 @@ export function sendCommand() {
         "--count <n>",
         "load mode: send N messages, {n} and {uuid} in --subject, --body and --data filled " +
           "in per message; prints messages/s and latency percentiles",
-      ).argParser(parsePositiveInt).conflicts(["quitAfter", "verbose"]),
+      ).argParser(parsePositiveInt).conflicts(LOAD_MODE_CONFLICTS),
     )
     .addOption(
       new Option("--concurrency <n>", "load mode: connections at once, each reused (default: 1)")
