@@ -1,13 +1,47 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parsed } from "./parsed_option.ts";
 import { attachmentOptions, collect } from "./send_compose.ts";
 import { parseDuration, parseHostPort, parsePort, parsePositiveInt } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
-export const SEND_DEFAULTS = { port: "25", timeout: "60s" } as const;
+export const SEND_DEFAULTS = { port: "25", tlsPort: "465", timeout: "60s" } as const;
 
 /** The steps `--quit-after` can stop at. */
-export const QUIT_AFTER_STEPS = ["connect", "banner", "ehlo", "mail", "rcpt", "data"] as const;
+export const QUIT_AFTER_STEPS = [
+  "connect",
+  "banner",
+  "ehlo",
+  "tls",
+  "auth",
+  "mail",
+  "rcpt",
+  "data",
+] as const;
+
+/** AUTH mechanisms `--auth` can force (RFC 4954). */
+const AUTH_MECHANISMS = ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"];
+
+/** `--starttls` alone means require; `--starttls=opportunistic` uses it when offered. */
+function parseStarttls(mode: string): "require" | "opportunistic" {
+  if (mode === "require" || mode === "opportunistic") return mode;
+  throw new InvalidArgumentError(`expected "require" or "opportunistic", got "${mode}"`);
+}
+
+function parseMechanism(text: string): string {
+  const name = text.toUpperCase();
+  if (AUTH_MECHANISMS.includes(name)) return name;
+  throw new InvalidArgumentError(`expected one of ${AUTH_MECHANISMS.join(", ")}, got "${text}"`);
+}
+
+/** RFC 3461 §4.1: NEVER alone, or any of SUCCESS, FAILURE, DELAY. */
+function parseNotify(text: string): string[] {
+  const conditions = text.toUpperCase().split(",").map((c) => c.trim());
+  const valid = conditions.includes("NEVER")
+    ? conditions.length === 1
+    : conditions.every((c) => ["SUCCESS", "FAILURE", "DELAY"].includes(c));
+  if (valid) return conditions;
+  throw new InvalidArgumentError(`expected NEVER or SUCCESS,FAILURE,DELAY, got "${text}"`);
+}
 
 /**
  * Flags load mode refuses: it speaks plain SMTP with DATA over its own connections, and a
@@ -30,7 +64,9 @@ export function sendCommand() {
         "NAME being the file's name. --dump prints the message instead of sending it. EHLO with a " +
         "fallback to HELO, PIPELINING when offered, SIZE, SMTPUTF8 when an address needs it. " +
         "Without --server, each recipient domain's MX hosts are tried in preference order " +
-        "(RFC 5321 §5.1), one session per domain. No STARTTLS or AUTH yet. Exit codes: 0 " +
+        "(RFC 5321 §5.1), one session per domain. STARTTLS (--starttls) or implicit TLS " +
+        "(--tls), certificates verified; AUTH PLAIN, LOGIN, CRAM-MD5, XOAUTH2; BDAT when " +
+        "offered; DSN parameters when offered; LMTP (--lmtp). Exit codes: 0 " +
         "accepted for every recipient, 69 a 5xx or a null MX, 75 a 4xx, a connection or DNS " +
         "failure, 68 a domain that does not exist, 64 usage, 66 input file missing, 65 bad " +
         "message input.",
@@ -38,8 +74,9 @@ export function sendCommand() {
     .addOption(
       new Option(
         "--server <host[:port]>",
-        `SMTP server (port ${SEND_DEFAULTS.port} if none); default: each recipient domain's MX`,
-      ).argParser((text: string) => parseHostPort(text, Number(SEND_DEFAULTS.port))),
+        `SMTP server (port ${SEND_DEFAULTS.port}, or ${SEND_DEFAULTS.tlsPort} with --tls, if ` +
+          "none); default: each recipient domain's MX",
+      ).argParser((text: string) => parseHostPort(text, 0)), // 0: none given
     )
     .addOption(parsed("--port <n>", "port of the MX hosts", parsePort, SEND_DEFAULTS.port))
     .addOption(
@@ -104,7 +141,40 @@ export function sendCommand() {
       new Option("--concurrency <n>", "load mode: connections at once, each reused (default: 1)")
         .argParser(parsePositiveInt),
     )
-    .option("-v, --verbose", "print the SMTP transcript (-> sent, <- received)")
+    .addOption(
+      new Option("--starttls [mode]", "STARTTLS, or exit 75 if refused; =opportunistic: if offered")
+        .argParser(parseStarttls).conflicts("tls"),
+    )
+    .option("--tls", `implicit TLS from the start (port ${SEND_DEFAULTS.tlsPort} by default)`)
+    .option("--ca <file>", "trust the CA certificates in FILE (PEM) instead of the system's")
+    .option("--insecure", "accept any server certificate (still encrypted, not authenticated)")
+    .addOption(
+      new Option("--auth [mechanism]", `AUTH, forcing ${AUTH_MECHANISMS.join(", ")}`)
+        .argParser(parseMechanism),
+    )
+    .option("--auth-user <name>", "AUTH user name (the best mechanism offered unless --auth)")
+    .option(
+      "--auth-password <password>",
+      "AUTH password (XOAUTH2: the token); else POSTIE_PASSWORD, else asked on a terminal",
+    )
+    .option("--show-secrets", "show AUTH credentials in the transcript instead of ********")
+    .option("--no-chunking", "send DATA even when the server offers CHUNKING (BDAT)")
+    .addOption(
+      new Option("--notify <conditions>", "DSN: NEVER, or SUCCESS,FAILURE,DELAY (RFC 3461)")
+        .argParser(parseNotify),
+    )
+    .addOption(
+      new Option("--ret <what>", "DSN: return FULL message or HDRS").choices(["FULL", "HDRS"]),
+    )
+    .option("--envid <id>", "DSN: envelope id returned in DSNs")
+    .option("--lmtp", "speak LMTP (RFC 2033): LHLO, one reply per recipient after the data")
+    .option(
+      "-v, --verbose",
+      "print the SMTP transcript (-> sent, <- received, ~> <~ over TLS, ** failures); " +
+        "-vv: the whole message",
+      (_: string, level: number) => level + 1,
+      0,
+    )
     .option("--timing", "with -v: elapsed milliseconds on each transcript line")
     .addOption(
       parsed(
@@ -125,6 +195,10 @@ Examples:
   postie send --server 127.0.0.1:1025 --envelope-from a@example.test --to b@example.test \\
       --data message.eml --json
   postie send --server mx.example.test --from a@example.test --to b@example.test --quit-after rcpt -v
+  postie send --server smtp.example.test:587 --starttls --auth-user me --from me@example.test \
+      --to b@example.test --body hi -v          # password from POSTIE_PASSWORD or asked
+  postie send --server smtp.example.test --tls --auth PLAIN --auth-user me --from me@example.test \
+      --to b@example.test --body hi --notify FAILURE,DELAY --ret HDRS
   postie send --from a@example.test --to b@example.com --to c@example.org --body hi --json
   postie send --server 127.0.0.1:1025 --from a@example.test --to b@example.test \\
       --subject Report --html report.html --inline logo.png --attach report.pdf \\

@@ -10,23 +10,36 @@ import { type Palette, palette } from "./color.ts";
 import type { SendOptions } from "./send_run.ts";
 
 /** Stages whose failure ends the transaction before any recipient is judged. */
-const BEFORE_RECIPIENTS = new Set(["banner", "ehlo", "helo", "mail"]);
-
-/** Transcript marks as swaks prints them. */
-const MARKS: Record<TranscriptEvent["direction"], string> = {
-  connect: "===",
-  send: " ->",
-  receive: "<- ",
-  content: " ->",
-  error: "***",
-};
+const BEFORE_RECIPIENTS = new Set(["banner", "ehlo", "helo", "starttls", "auth", "mail"]);
 
 /**
- * A transcript printer for -v: `->` for what was sent, `<-` for what was received, `===` for
- * the connection, `***` for errors, with `[elapsed ms]` under --timing. It writes to stdout,
- * or to stderr when --json owns stdout.
+ * The mark of a transcript line, as swaks prints them: ` ->` sent and `<- ` received in the
+ * clear, ` ~>` and `<~ ` over TLS, `<**` / `<~*` for a 4xx or 5xx reply, `===` for the
+ * connection and TLS, `***` for errors.
  */
-export function transcriptPrinter(options: SendOptions): (event: TranscriptEvent) => void {
+export function transcriptMark(event: TranscriptEvent): string {
+  switch (event.direction) {
+    case "send":
+    case "content":
+      return event.tls ? " ~>" : " ->";
+    case "receive":
+      if (/^[45]/.test(event.text)) return event.tls ? "<~*" : "<**";
+      return event.tls ? "<~ " : "<- ";
+    case "error":
+      return "***";
+    default:
+      return "===";
+  }
+}
+
+/**
+ * A transcript printer for -v (marks from {@linkcode transcriptMark}), with `[elapsed ms]`
+ * under --timing and AUTH secrets masked unless --show-secrets. It writes to stdout, or to
+ * stderr when --json owns stdout.
+ */
+export function transcriptPrinter(
+  options: Pick<SendOptions, "json" | "timing" | "showSecrets">,
+): (event: TranscriptEvent) => void {
   const stream = options.json ? Deno.stderr : Deno.stdout;
   const colors = palette(stream);
   const write = options.json ? console.error : console.log;
@@ -34,7 +47,8 @@ export function transcriptPrinter(options: SendOptions): (event: TranscriptEvent
     const time = options.timing
       ? colors.dim(`[${event.elapsedMs.toFixed(1).padStart(8)} ms] `)
       : "";
-    write(`${time}${colorize(colors, event, `${MARKS[event.direction]} ${event.text}`)}`);
+    const text = options.showSecrets ? event.secret ?? event.text : event.text;
+    write(`${time}${colorize(colors, event, `${transcriptMark(event)} ${text}`)}`);
   };
 }
 
@@ -76,10 +90,13 @@ export function runOutcome(run: ClientRun): {
  */
 export function sendExitCode(run: ClientRun): number {
   const { failure, recipients } = runOutcome(run);
-  if (failure !== undefined && failure.reply === undefined) return ExitCode.Unavailable;
+  if (failure !== undefined && failure.reply === undefined) {
+    // A STARTTLS the server does not offer may come back; a message too big will not.
+    return failure.stage === "starttls" ? ExitCode.TempFail : ExitCode.Unavailable;
+  }
   const replies = failure !== undefined && BEFORE_RECIPIENTS.has(failure.stage)
     ? [failure.reply]
-    : [failure?.reply, ...recipients.map((r) => r.reply)];
+    : [failure?.reply, ...recipients.flatMap((r) => [r.reply, r.deliveryReply])];
   const codes = replies.flatMap((reply) => reply === undefined ? [] : [reply.code]);
   if (codes.some((code) => code >= 500)) return ExitCode.Unavailable;
   if (codes.some((code) => code >= 400) || run.error !== undefined) return ExitCode.TempFail;
@@ -123,8 +140,23 @@ export function sendResult(run: ClientRun, server: string) {
       auth: caps.auth,
       extensions: Object.fromEntries(caps.extensions),
     },
+    tls: run.tls === undefined ? null : {
+      version: run.tls.version ?? null,
+      cipher: run.tls.cipher ?? null,
+      verified: run.tls.verified,
+      verifyError: run.tls.verifyError ?? null,
+      sni: run.tls.sni ?? null,
+    },
+    starttlsReply: replyJson(session.starttlsReply),
+    auth: session.authMechanism === undefined
+      ? null
+      : { mechanism: session.authMechanism, reply: replyJson(session.authReply) },
     mailReply: replyJson(s.mailReply),
-    recipients: s.recipients.map((r) => ({ address: r.forwardPath, reply: replyJson(r.reply) })),
+    recipients: s.recipients.map((r) => ({
+      address: r.forwardPath,
+      reply: replyJson(r.reply),
+      ...(r.deliveryReply && { deliveryReply: replyJson(r.deliveryReply) }),
+    })),
     dataReply: replyJson(s.dataReply),
     finalReply: replyJson(s.finalReply),
     queueId: queueIdOf(s.finalReply) ?? null,

@@ -3,6 +3,7 @@ import {
   type ClientConnectionOptions,
   type ClientRun,
   ClientSession,
+  type ClientSessionOptions,
   type MailTransaction,
   type RecipientRequest,
   runClientSession,
@@ -44,7 +45,7 @@ export async function sendByMx(
   domains: string[],
   options: SendOptions,
   connection: Connection,
-  clientName: string,
+  sessionOptions: Omit<ClientSessionOptions, "transactions">,
 ): Promise<number> {
   const resolver = new Resolver({
     nameServer: options.resolver &&
@@ -55,11 +56,7 @@ export async function sendByMx(
   try {
     for (const [domain, recipients] of groupByDomain(transaction.recipients, domains)) {
       const session = () =>
-        new ClientSession({
-          clientName,
-          transactions: [{ ...transaction, recipients }],
-          quitAfter: options.quitAfter,
-        });
+        new ClientSession({ ...sessionOptions, transactions: [{ ...transaction, recipients }] });
       deliveries.push(await deliverDomain(resolver, domain, session, options.port, connection));
     }
   } finally {
@@ -99,7 +96,9 @@ async function deliverDomain(
   // RFC 5321 §5.1: the hosts in preference order, every address of each, until one answers.
   for (const { exchange, address } of hosts) {
     const server = exchange === address ? `${address}:${port}` : `${exchange}[${address}]:${port}`;
-    const run = await runClientSession(session(), { ...connection, hostname: address, port });
+    // RFC 7672 §3.2.2 (and RFC 3207): the certificate is checked against the MX host's name.
+    const tls = { ...connection.tls, serverName: exchange };
+    const run = await runClientSession(session(), { ...connection, tls, hostname: address, port });
     if (!unreachable(run)) return { ...delivery, server, run, exitCode: sendExitCode(run) };
     delivery.attempts.push({ server, error: run.error?.message ?? run.session.failure!.reason });
   }

@@ -21,6 +21,7 @@ import {
 } from "./send_compose.ts";
 import { printReport, transcriptPrinter } from "./send_report.ts";
 import { sendByMx } from "./send_route.ts";
+import { type SendProtocol, sendProtocol, serverPort, withDsn } from "./send_session.ts";
 import type { AttachOption } from "./send_compose.ts";
 import type { HostPort } from "./values.ts";
 import { readInput } from "./read_input.ts";
@@ -48,7 +49,24 @@ export interface SendOptions {
   addHeader?: string[];
   dump?: true;
   quitAfter?: QuitAfter;
-  verbose?: true;
+  /** `--starttls` (true or "require") or `--starttls=opportunistic`. */
+  starttls?: true | "require" | "opportunistic";
+  tls?: true;
+  ca?: string;
+  insecure?: true;
+  /** `--auth` (true: the best mechanism offered) or `--auth MECH`. */
+  auth?: true | string;
+  authUser?: string;
+  authPassword?: string;
+  showSecrets?: true;
+  /** False with `--no-chunking`. */
+  chunking?: boolean;
+  notify?: string[];
+  ret?: "FULL" | "HDRS";
+  envid?: string;
+  lmtp?: true;
+  /** How many -v: 1 the transcript, 2 with the whole message. */
+  verbose?: number | true;
   timing?: true;
   timeout: number;
   json?: true;
@@ -80,6 +98,9 @@ export class SendInputError extends Error {
 
 /** Sends the message as the options say and prints the outcome; returns the exit code. */
 export async function runSend(options: SendOptions): Promise<number> {
+  if (options.server?.port === 0) { // --server named no port
+    options = { ...options, server: { ...options.server, port: serverPort(options) } };
+  }
   let input: SendInput;
   try {
     input = await prepare(options);
@@ -89,7 +110,16 @@ export async function runSend(options: SendOptions): Promise<number> {
     return error.exitCode;
   }
   if (options.dump) return await dumpMessage(input.content);
-  const { transaction, domains, content } = input;
+  const { domains, content } = input;
+  const transaction = withDsn(input.transaction, options);
+  let protocol: SendProtocol;
+  try {
+    protocol = await sendProtocol(options);
+  } catch (error) {
+    if (!(error instanceof SendInputError)) throw error;
+    console.error(`postie send: ${error.message}`);
+    return error.exitCode;
+  }
   if (options.count !== undefined) {
     return await runLoad({ ...options, count: options.count }, transaction, content.open);
   }
@@ -97,16 +127,14 @@ export async function runSend(options: SendOptions): Promise<number> {
   const connection = {
     content: content.open,
     timeoutMs: options.timeout,
+    tls: protocol.tls,
     onTranscript: options.verbose ? transcriptPrinter(options) : undefined,
   };
+  const sessionOptions = { clientName: name, ...protocol.session };
   if (options.server === undefined) {
-    return await sendByMx(transaction, domains, options, connection, name);
+    return await sendByMx(transaction, domains, options, connection, sessionOptions);
   }
-  const session = new ClientSession({
-    clientName: name,
-    transactions: [transaction],
-    quitAfter: options.quitAfter,
-  });
+  const session = new ClientSession({ ...sessionOptions, transactions: [transaction] });
   const run = await runClientSession(session, { ...options.server, ...connection });
   return printReport(run, `${options.server.hostname}:${options.server.port}`, options);
 }

@@ -79,9 +79,16 @@ Deno.test("usage errors exit 64: no recipient, --data with --subject, stdin to s
 Deno.test("--help names the MX default and shows examples", async () => {
   const { code, stdout } = await postie(["--help"]);
   equal(code, 0);
-  match(stdout, /--server <host\[:port\]>\s+SMTP server \(port 25 if none\); default: each/);
+  match(
+    stdout,
+    /--server <host\[:port\]>\s+SMTP server \(port 25, or 465 with --tls, if none\);\s+default/,
+  );
   match(stdout, /Examples:\n {2}postie send/);
-  ok(!/--starttls|--auth/.test(stdout), "no flag of what is not built");
+  for (
+    const flag of ["--starttls [mode]", "--tls", "--ca <file>", "--auth [mechanism]", "--lmtp"]
+  ) {
+    ok(stdout.includes(flag), flag);
+  }
 });
 
 Deno.test("a missing --data file exits 66, an empty one 65, a non-UTF-8 --body-file 65", async () => {

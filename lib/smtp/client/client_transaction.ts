@@ -24,6 +24,10 @@ export interface TransactionContext {
   capabilities: Capabilities;
   /** Where `--quit-after` stops the session, if anywhere. */
   quitAfter?: QuitAfter;
+  /** Send the content in BDAT chunks (the server offers CHUNKING, RFC 3030). */
+  chunking?: boolean;
+  /** LMTP (RFC 2033): one reply per accepted recipient after the content. */
+  lmtp?: boolean;
 }
 
 /**
@@ -36,8 +40,8 @@ export interface TransactionStep {
   commands: ClientCommand[];
   /** The stages of the replies those commands get, in order. */
   stages: ClientStage[];
-  /** Send the content now, dot-stuffed. */
-  content?: "data";
+  /** Send the content now: dot-stuffed after DATA, or in BDAT chunks. */
+  content?: "data" | "bdat";
   /** What the session does next, when the transaction has no more to send. */
   then?: "end" | "quit" | "close";
 }
@@ -63,7 +67,7 @@ export class ClientTransaction {
   readonly recipients: RecipientOutcome[];
   /** The reply to DATA (354 on success). */
   dataReply?: Reply;
-  /** The reply after the content: the server took (2xx) or refused the message. */
+  /** The reply after the content: the server took (2xx) or refused the message (LMTP: the last). */
   finalReply?: Reply;
   /** The first thing that went wrong in this transaction, if anything did. */
   failure?: ClientFailure;
@@ -73,6 +77,8 @@ export class ClientTransaction {
   /** Replies of the current pipelined group still to come. */
   #pending = 0;
   #nextRecipient = 0;
+  /** LMTP: the accepted recipients whose reply after the content is still to come. */
+  #awaitingDelivery: RecipientOutcome[] = [];
 
   /** Creates the transaction's record; nothing is sent until {@linkcode start}. */
   constructor(readonly transaction: MailTransaction) {
@@ -82,7 +88,9 @@ export class ClientTransaction {
   /** True when the message was accepted for every recipient. */
   get delivered(): boolean {
     return this.failure === undefined && this.finalReply !== undefined &&
-      this.recipients.every((r) => isPositive(r.reply));
+      this.recipients.every((r) =>
+        isPositive(r.reply) && (!this.#context.lmtp || isPositive(r.deliveryReply))
+      );
   }
 
   /**
@@ -115,7 +123,8 @@ export class ClientTransaction {
         group.push(this.#rcptCommand(recipient));
         stages.push("rcpt");
       }
-      if (!this.#stopsAt("rcpt")) {
+      // RFC 3030 §4.2: BDAT follows the replies here, so the group ends with the last RCPT.
+      if (!this.#stopsAt("rcpt") && !context.chunking) {
         group.push({ verb: "DATA" });
         stages.push("data");
       }
@@ -133,9 +142,21 @@ export class ClientTransaction {
         return this.#onRcpt(reply);
       case "data":
         return this.#onData(reply);
+      case "bdat":
+        return this.#onChunk(reply);
       default:
         return this.#onContent(reply);
     }
+  }
+
+  /**
+   * The BDAT command of the next chunk of `size` octets (RFC 3030 §2), `last` for the final
+   * one, and the stages of the replies it gets.
+   */
+  chunk(size: number, last: boolean): { command: ClientCommand; stages: ClientStage[] } {
+    const stages: ClientStage[] = last ? this.#contentStages() : ["bdat"];
+    this.#pending = stages.length;
+    return { command: { verb: "BDAT", argument: last ? `${size} LAST` : `${size}` }, stages };
   }
 
   /** Records a failure that ended the session during this transaction (421, a lost link). */
@@ -172,14 +193,16 @@ export class ClientTransaction {
   #onRcpt(reply: Reply): TransactionStep {
     this.recipients[this.#nextRecipient++].reply = reply;
     if (this.#pending > 0) return WAIT;
-    if (this.#pipelined) {
-      if (this.failure === undefined) this.#checkRecipients();
-      return { ...WAIT, then: this.#stopsAt("rcpt") ? "quit" : "end" };
-    }
     const next = this.transaction.recipients[this.#nextRecipient];
-    if (next !== undefined) return this.#send(["rcpt"], this.#rcptCommand(next));
-    if (!this.#checkRecipients()) return { ...WAIT, then: "end" };
+    if (!this.#pipelined && next !== undefined) {
+      return this.#send(["rcpt"], this.#rcptCommand(next));
+    }
+    if (this.failure !== undefined || !this.#checkRecipients()) return { ...WAIT, then: "end" };
     if (this.#stopsAt("rcpt")) return { ...WAIT, then: "quit" };
+    if (this.#context.chunking) {
+      return this.#stopsAt("data") ? { ...WAIT, then: "quit" } : { ...WAIT, content: "bdat" };
+    }
+    if (this.#pipelined) return { ...WAIT, then: "end" }; // DATA's reply came already
     return this.#send(["data"], { verb: "DATA" });
   }
 
@@ -201,14 +224,36 @@ export class ClientTransaction {
     // RFC 2920 §3.1: DATA accepted after the transaction failed: end it with no content.
     if (!usable) return this.#send(["content"], { verb: "." });
     if (this.#stopsAt("data")) return { ...WAIT, then: "close" };
-    return { ...this.#send(["content"]), content: "data" };
+    return { ...this.#send(this.#contentStages()), content: "data" };
+  }
+
+  /** A BDAT chunk before the last: go on with the next, or stop at a refusal. */
+  #onChunk(reply: Reply): TransactionStep {
+    if (isPositive(reply)) return { ...WAIT, content: "bdat" };
+    // RFC 3030 §2: a failed chunk fails the transaction; RSET clears what was taken.
+    this.#fail("content", reply, "a BDAT chunk was refused");
+    return { ...WAIT, then: "end" };
   }
 
   #onContent(reply: Reply): TransactionStep {
-    if (this.failure !== undefined) return { ...WAIT, then: "end" };
+    if (this.failure !== undefined && this.#awaitingDelivery.length === 0) {
+      return { ...WAIT, then: "end" };
+    }
     this.finalReply = reply;
-    if (!isPositive(reply)) this.#fail("content", reply, "the message was refused");
-    return { ...WAIT, then: "end" };
+    const recipient = this.#awaitingDelivery.shift();
+    if (recipient !== undefined) recipient.deliveryReply = reply;
+    if (!isPositive(reply)) {
+      const whom = recipient === undefined ? "" : ` for ${recipient.forwardPath}`;
+      this.#fail("content", reply, `the message was refused${whom}`);
+    }
+    return this.#pending > 0 ? WAIT : { ...WAIT, then: "end" };
+  }
+
+  /** RFC 2033 §4.2: LMTP answers the content once per accepted recipient, SMTP once. */
+  #contentStages(): ClientStage[] {
+    if (!this.#context.lmtp) return ["content"];
+    this.#awaitingDelivery = this.recipients.filter((r) => isPositive(r.reply));
+    return this.#awaitingDelivery.map(() => "content");
   }
 
   #mailCommand(): ClientCommand {

@@ -1,7 +1,7 @@
 /**
- * The SMTP client: a sans-IO session machine (EHLO capabilities, pipelining, per-recipient
- * replies, many mail transactions per session) and the thin connection that runs it, with a
- * transcript.
+ * The SMTP client: a sans-IO session machine (EHLO capabilities, STARTTLS, AUTH, pipelining,
+ * DATA or BDAT, LMTP, per-recipient replies, many mail transactions per session) and the thin
+ * connection that runs it over TCP or TLS, with a transcript.
  *
  * One session carries its `transactions` in order; `session.transactions` holds one
  * {@linkcode ClientTransaction} per transaction started, with its replies (`mailReply`,
@@ -56,8 +56,21 @@ export type {
 } from "./transaction.ts";
 export type { TranscriptDirection, TranscriptEvent } from "./transcript.ts";
 export {
+  BDAT_CHUNK_OCTETS,
   type ClientConnectionOptions,
   type ClientRun,
   DEFAULT_CLIENT_TIMEOUT_MS,
   runClientSession,
 } from "./connection.ts";
+export { type ContentBatch, contentBatches } from "./content_batches.ts";
+export {
+  chooseSaslMechanism,
+  decodeSaslText,
+  encodeSaslText,
+  SASL_MECHANISMS,
+  type SaslCredentials,
+  type SaslMechanism,
+  saslMechanism,
+  type SaslMechanismName,
+} from "./sasl.ts";
+export { type ClientTlsOptions, ClientTransport, type TlsDetails } from "./transport.ts";

@@ -8,7 +8,16 @@ import type { Reply } from "../../wire/reply.ts";
 import { type Capabilities, noCapabilities, parseCapabilities } from "./capabilities.ts";
 import { ClientTransaction, type TransactionStep } from "./client_transaction.ts";
 import { ClientSessionError } from "./errors.ts";
-import type { ClientStep } from "./step.ts";
+import {
+  chooseSaslMechanism,
+  decodeSaslText,
+  encodeSaslText,
+  type SaslCredentials,
+  type SaslMechanism,
+  saslMechanism,
+  type SaslMechanismName,
+} from "./sasl.ts";
+import type { ClientCommand, ClientStep } from "./step.ts";
 import type { ClientFailure, ClientStage, MailTransaction, QuitAfter } from "./transaction.ts";
 
 /** Options of {@linkcode ClientSession}. */
@@ -24,16 +33,37 @@ export interface ClientSessionOptions {
   keepOpen?: boolean;
   /** Stop after this step, sending QUIT (after `data`: closing without the content). */
   quitAfter?: QuitAfter;
+  /**
+   * STARTTLS (RFC 3207): `require` fails (before MAIL) when the server does not offer it or
+   * refuses it; `opportunistic` uses it when offered and goes on in the clear otherwise.
+   */
+  starttls?: "require" | "opportunistic";
+  /** The connection is TLS from the start (implicit TLS, RFC 8314 §3.3): no STARTTLS. */
+  secure?: boolean;
+  /** Log in with AUTH (RFC 4954) before the first MAIL; `mechanism` forces one. */
+  auth?: SaslCredentials & { mechanism?: SaslMechanismName };
+  /** Use BDAT when the server offers CHUNKING (RFC 3030); default true. */
+  chunking?: boolean;
+  /** Speak LMTP (RFC 2033): LHLO, and one reply per accepted recipient after the content. */
+  lmtp?: boolean;
 }
 
-const WAIT: ClientStep = { commands: [], content: false, close: false };
+/** The stages where a transaction is under way, so `--quit-after` ends the whole session. */
+const TRANSACTION_STOPS: ReadonlySet<QuitAfter | undefined> = new Set(["mail", "rcpt", "data"]);
+
+/** What a transcript shows in place of a secret. */
+const MASK = "********";
+
+const WAIT: ClientStep = { commands: [], close: false };
 
 /**
  * One SMTP client session as a pure machine: it never touches a socket. Feed it each whole
- * reply (starting with the greeting); it answers with the commands to send, when to send the
- * content and when to close. It uses EHLO, falling back to HELO on a 5xx; runs its mail
- * transactions one after another (RSET between them when one was left open), pipelining MAIL,
- * RCPT and DATA when the server offers PIPELINING; keeps each transaction's replies; and
+ * reply (starting with the greeting); it answers with the commands to send, when to run the
+ * TLS handshake, when to send the content and when to close. It uses EHLO (LHLO for LMTP),
+ * falling back to HELO on a 5xx; STARTTLS and EHLO again when asked; AUTH with the best
+ * mechanism offered; then runs its mail transactions one after another (RSET between them
+ * when one was left open), pipelining MAIL, RCPT and DATA when the server offers PIPELINING
+ * and sending BDAT chunks when it offers CHUNKING; keeps each transaction's replies; and
  * always ends with QUIT unless the server closed (421) or the content was withheld.
  *
  * @example
@@ -51,11 +81,19 @@ export class ClientSession {
   capabilities: Capabilities = noCapabilities();
   /** The server's greeting. */
   greeting?: Reply;
-  /** The reply to EHLO, or to HELO after the fallback. */
+  /** The reply to EHLO (LHLO), or to HELO after the fallback; the latest after STARTTLS. */
   helloReply?: Reply;
+  /** The reply to STARTTLS. */
+  starttlsReply?: Reply;
+  /** True once the connection is TLS (implicit, or after a 220 to STARTTLS). */
+  secure: boolean;
+  /** The AUTH mechanism used, once chosen. */
+  authMechanism?: SaslMechanismName;
+  /** The reply that ended AUTH (235 on success). */
+  authReply?: Reply;
   /** Every transaction started so far, in order, with its replies and outcome. */
   readonly transactions: ClientTransaction[] = [];
-  /** What ended the session outside a transaction (greeting, EHLO/HELO, 421), if anything. */
+  /** What ended the session outside a transaction (greeting, EHLO, TLS, AUTH, 421), if any. */
   failure?: ClientFailure;
 
   readonly #options: ClientSessionOptions;
@@ -63,11 +101,14 @@ export class ClientSession {
   #expected: ClientStage[] = ["banner"];
   #current?: ClientTransaction;
   #done = false;
+  #tlsTried = false;
+  #sasl?: SaslMechanism;
 
   /** Creates a session waiting for the server's greeting. */
   constructor(options: ClientSessionOptions) {
     this.#options = options;
     this.#queue = [...options.transactions];
+    this.secure = options.secure ?? false;
   }
 
   /** The reply the session waits for next; undefined when idle or done. */
@@ -113,6 +154,10 @@ export class ClientSession {
         return this.#onEhlo(reply);
       case "helo":
         return this.#onHelo(reply);
+      case "starttls":
+        return this.#onStarttls(reply);
+      case "auth":
+        return this.#onAuth(reply);
       case "rset":
         return this.#expected.length > 0 ? WAIT : this.#startCurrent();
       case "quit":
@@ -136,6 +181,20 @@ export class ClientSession {
     return this.#nextTransaction();
   }
 
+  /**
+   * The BDAT command for the next chunk of the content (`size` octets, `last` for the final
+   * one), after a step with `content: "bdat"`; send it, then the chunk, then read its reply.
+   */
+  chunk(size: number, last: boolean): ClientCommand {
+    const transaction = this.#current;
+    if (transaction === undefined || this.#expected.length > 0) {
+      throw new ClientSessionError("chunk() is only for a transaction that awaits its content");
+    }
+    const { command, stages } = transaction.chunk(size, last);
+    this.#expected.push(...stages);
+    return command;
+  }
+
   /** Ends an idle session with QUIT. */
   quit(): ClientStep {
     this.#requireIdle("quit");
@@ -147,12 +206,18 @@ export class ClientSession {
     // RFC 5321 §3.1: 220 greets; 554 refuses, and the client should send QUIT.
     if (reply.code !== 220) return this.#failAndQuit("banner", reply, "the server refused");
     if (this.#stopsAt("connect") || this.#stopsAt("banner")) return this.#quit();
-    return this.#send(["ehlo"], { verb: "EHLO", argument: this.#options.clientName });
+    return this.#hello();
+  }
+
+  /** RFC 2033 §4.1: an LMTP client says LHLO where an SMTP client says EHLO. */
+  #hello(): ClientStep {
+    const verb = this.#options.lmtp ? "LHLO" : "EHLO";
+    return this.#send(["ehlo"], { verb, argument: this.#options.clientName });
   }
 
   #onEhlo(reply: Reply): ClientStep {
     // RFC 5321 §4.1.4, §3.2: a server that rejects EHLO (5xx) may still speak HELO.
-    if (reply.code >= 500) {
+    if (reply.code >= 500 && !this.#options.lmtp) {
       return this.#send(["helo"], { verb: "HELO", argument: this.#options.clientName });
     }
     if (reply.code !== 250) return this.#failAndQuit("ehlo", reply, "EHLO was refused");
@@ -169,12 +234,78 @@ export class ClientSession {
   }
 
   #afterHello(): ClientStep {
-    if (this.#stopsAt("ehlo")) return this.#quit();
+    const { starttls, auth } = this.#options;
+    if (starttls !== undefined && !this.secure && !this.#tlsTried) {
+      this.#tlsTried = true;
+      if (this.capabilities.starttls) return this.#send(["starttls"], { verb: "STARTTLS" });
+      if (starttls === "require") {
+        return this.#failAndQuit("starttls", undefined, "the server does not offer STARTTLS");
+      }
+    }
+    if (this.#stopsAt("ehlo") || this.#stopsAt("tls")) return this.#quit();
+    if (auth !== undefined && this.authReply === undefined) return this.#startAuth(auth);
+    return this.#afterAuth();
+  }
+
+  #onStarttls(reply: Reply): ClientStep {
+    this.starttlsReply = reply;
+    if (reply.code !== 220) {
+      if (this.#options.starttls === "require") {
+        return this.#failAndQuit("starttls", reply, "STARTTLS was refused");
+      }
+      return this.#afterHello();
+    }
+    // RFC 3207 §4.2: after the handshake the client forgets what it knew and says EHLO again.
+    this.secure = true;
+    this.capabilities = noCapabilities();
+    this.helloReply = undefined;
+    const step = this.#stopsAt("tls") ? this.#quit() : this.#hello();
+    return { ...step, startTls: true };
+  }
+
+  #startAuth(auth: NonNullable<ClientSessionOptions["auth"]>): ClientStep {
+    const name = chooseSaslMechanism(this.capabilities.auth, auth.mechanism);
+    if (name === undefined) {
+      const offered = this.capabilities.auth.join(" ") || "none";
+      const wanted = auth.mechanism ?? "CRAM-MD5, PLAIN or LOGIN";
+      return this.#failAndQuit(
+        "auth",
+        undefined,
+        `AUTH ${wanted} not offered (offered: ${offered})`,
+      );
+    }
+    this.authMechanism = name;
+    this.#sasl = saslMechanism(name, auth);
+    const initial = this.#sasl.initialResponse;
+    // RFC 4954 §4: an initial response goes with the command, "=" when it is empty.
+    if (initial === undefined) return this.#send(["auth"], { verb: "AUTH", argument: name });
+    const argument = `${name} ${initial === "" ? "=" : encodeSaslText(initial)}`;
+    return this.#send(["auth"], { verb: "AUTH", argument, masked: `AUTH ${name} ${MASK}` });
+  }
+
+  #onAuth(reply: Reply): ClientStep {
+    // RFC 4954 §4: 334 carries a base64 challenge, answered on a line of its own.
+    if (reply.code === 334) {
+      const response = this.#sasl!.respond(decodeSaslText(reply.lines.join("")));
+      const line = encodeSaslText(response);
+      const secret = this.#sasl!.secret(response);
+      return this.#send(["auth"], { verb: line, ...(secret && { masked: MASK }) });
+    }
+    this.authReply = reply;
+    if (reply.code !== 235) return this.#failAndQuit("auth", reply, "authentication failed");
+    return this.#afterAuth();
+  }
+
+  #afterAuth(): ClientStep {
+    if (this.#stopsAt("auth")) return this.#quit();
     return this.#nextTransaction();
   }
 
   /** Starts the next queued transaction: RSET first if the last one was left open. */
   #nextTransaction(): ClientStep {
+    if (this.transactions.length > 0 && TRANSACTION_STOPS.has(this.#options.quitAfter)) {
+      return this.#quit();
+    }
     const transaction = this.#queue.shift();
     if (transaction === undefined) return this.#options.keepOpen ? this.#idle() : this.#quit();
     const reset = this.#current?.needsReset ?? false;
@@ -190,9 +321,13 @@ export class ClientSession {
 
   #startCurrent(): ClientStep {
     const { capabilities } = this;
-    return this.#onTransaction(
-      this.#current!.start({ capabilities, quitAfter: this.#options.quitAfter }),
-    );
+    const { quitAfter, lmtp, chunking } = this.#options;
+    return this.#onTransaction(this.#current!.start({
+      capabilities,
+      quitAfter,
+      lmtp,
+      chunking: capabilities.chunking && chunking !== false,
+    }));
   }
 
   /** Carries out what the current transaction asked for. */
@@ -206,7 +341,8 @@ export class ClientSession {
       case "close":
         return this.#close();
     }
-    return { commands: step.commands, content: step.content === "data", close: false };
+    const { commands, content } = step;
+    return content === undefined ? { commands, close: false } : { commands, content, close: false };
   }
 
   #stopsAt(stage: QuitAfter): boolean {
@@ -217,9 +353,9 @@ export class ClientSession {
     if (!this.idle) throw new ClientSessionError(`${what}() is only for an idle session`);
   }
 
-  #send(stages: ClientStage[], ...commands: ClientStep["commands"]): ClientStep {
+  #send(stages: ClientStage[], ...commands: ClientCommand[]): ClientStep {
     this.#expected = stages;
-    return { commands, content: false, close: false };
+    return { commands, close: false };
   }
 
   #idle(): ClientStep {
@@ -234,14 +370,14 @@ export class ClientSession {
   #close(): ClientStep {
     this.#expected = [];
     this.#done = true;
-    return { commands: [], content: false, close: true };
+    return { commands: [], close: true };
   }
 
   #fail(stage: ClientStage, reply: Reply | undefined, reason: string): void {
     this.failure ??= reply === undefined ? { stage, reason } : { stage, reply, reason };
   }
 
-  #failAndQuit(stage: ClientStage, reply: Reply, reason: string): ClientStep {
+  #failAndQuit(stage: ClientStage, reply: Reply | undefined, reason: string): ClientStep {
     this.#fail(stage, reply, reason);
     return this.#quit();
   }

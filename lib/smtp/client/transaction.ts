@@ -8,20 +8,38 @@
 import type { NotifyCondition } from "../../wire/esmtp_parameters.ts";
 import type { Reply } from "../../wire/reply.ts";
 
-/** The replies a client session waits for, in the order they come (RFC 5321 §3). */
+/**
+ * The replies a client session waits for, in the order they come (RFC 5321 §3): `ehlo` is
+ * EHLO's or LHLO's, `bdat` a BDAT chunk's before the last, `content` the end of the content's
+ * (DATA's final dot or BDAT LAST; with LMTP one per accepted recipient).
+ */
 export type ClientStage =
   | "banner"
   | "ehlo"
   | "helo"
+  | "starttls"
+  | "auth"
   | "rset"
   | "mail"
   | "rcpt"
   | "data"
+  | "bdat"
   | "content"
   | "quit";
 
-/** Where `--quit-after` stops a session (swaks' vocabulary; `connect` is `banner`). */
-export type QuitAfter = "connect" | "banner" | "ehlo" | "mail" | "rcpt" | "data";
+/**
+ * Where `--quit-after` stops a session (swaks' vocabulary; `connect` is `banner`; `ehlo` is
+ * the EHLO after STARTTLS when there is one; `tls` right after the handshake).
+ */
+export type QuitAfter =
+  | "connect"
+  | "banner"
+  | "ehlo"
+  | "tls"
+  | "auth"
+  | "mail"
+  | "rcpt"
+  | "data";
 
 /** One RCPT TO: the forward-path and its DSN parameters (RFC 3461 §4.1, §4.2). */
 export interface RecipientRequest {
@@ -57,6 +75,8 @@ export interface RecipientOutcome {
   forwardPath: string;
   /** The reply to RCPT TO. */
   reply?: Reply;
+  /** LMTP: this recipient's own reply after the content (RFC 2033 §4.2). */
+  deliveryReply?: Reply;
 }
 
 /** Why a session did not deliver: the stage, the reply that said no (if any), in words. */

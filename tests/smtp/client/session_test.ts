@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { ClientSession, type ClientSessionOptions } from "../../../lib/smtp/client/session.ts";
 import { ClientSessionError } from "../../../lib/smtp/client/errors.ts";
 import type { Reply } from "../../../lib/wire/reply.ts";
@@ -42,7 +42,7 @@ Deno.test("without PIPELINING: one command per reply, each recipient's reply kep
   deepEqual(lines(s.feed(r(550, "5.1.1 no such user"))), ["RCPT TO:<c@y.test>"]);
   deepEqual(lines(s.feed(OK)), ["DATA"]);
   const data = s.feed(r(354, "go ahead"));
-  deepEqual([data.content, data.commands.length], [true, 0]);
+  deepEqual([data.content, data.commands.length], ["data", 0]);
   equal(s.expecting, "content");
   deepEqual(lines(s.feed(r(250, "2.0.0 Ok: queued as ABC"))), ["QUIT"]);
   ok(s.feed(r(221, "bye")).close);
@@ -64,7 +64,7 @@ Deno.test("with PIPELINING: MAIL, every RCPT and DATA in one group, DSN paramete
   ]);
   for (const expected of ["mail", "rcpt", "rcpt"]) {
     equal(s.expecting, expected);
-    deepEqual(s.feed(OK), { commands: [], content: false, close: false });
+    deepEqual(s.feed(OK), { commands: [], close: false });
   }
   ok(s.feed(r(354, "go")).content);
   deepEqual(lines(s.feed(OK)), ["QUIT"]);
@@ -146,7 +146,7 @@ Deno.test("--quit-after stops at each step with QUIT; after data it closes", () 
     "MAIL FROM:<a@x.test> SIZE=100 BODY=8BITMIME ENVID=id+2B1",
   ]);
   const data = run("data", [r(220, "mx"), EHLO_PLAIN, OK, OK, OK, r(354, "go")]);
-  deepEqual([data.content, data.close], [false, true]);
+  deepEqual([data.content, data.close], [undefined, true]);
 });
 
 Deno.test("SMTPUTF8 needed but not offered, or a message over SIZE: refused before MAIL", () => {
@@ -276,4 +276,179 @@ Deno.test("421 inside a transaction fails both the transaction and the session",
   s.feed(EHLO_PLAIN);
   ok(s.feed(r(421, "4.3.2 bye")).close);
   deepEqual([s.failure?.stage, t(s).failure?.stage], ["mail", "mail"]);
+});
+
+const EHLO_TLS = r(250, "mx.test", "STARTTLS", "AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2");
+const ONE = [{ reversePath: "a@x", recipients: [{ forwardPath: "b@y" }] }];
+
+/** A one-transaction session with `extra` options, fed `replies`; the last step. */
+function fed(extra: Partial<ClientSessionOptions>, ...replies: Reply[]) {
+  const s = new ClientSession({ clientName: "c", transactions: ONE, ...extra });
+  const steps = replies.map((reply) => s.feed(reply));
+  return { s, step: steps.at(-1)! };
+}
+
+Deno.test("STARTTLS required: 220 starts TLS, EHLO again, capabilities forgotten (RFC 3207 §4.2)", () => {
+  const { s, step } = fed({ starttls: "require" }, r(220, "mx"), EHLO_TLS);
+  deepEqual(lines(step), ["STARTTLS"]);
+  equal(s.expecting, "starttls");
+  const tls = s.feed(r(220, "2.0.0 go ahead"));
+  deepEqual([tls.startTls, lines(tls)], [true, ["EHLO c"]]);
+  ok(s.secure);
+  deepEqual(s.capabilities.auth, []);
+  deepEqual(lines(s.feed(r(250, "mx.test", "STARTTLS", "PIPELINING"))), [
+    "MAIL FROM:<a@x>",
+    "RCPT TO:<b@y>",
+    "DATA",
+  ]);
+  equal(s.starttlsReply?.code, 220);
+});
+
+Deno.test("STARTTLS required but not offered or refused: failure at starttls, QUIT", () => {
+  const absent = fed({ starttls: "require" }, r(220, "mx"), EHLO_PLAIN);
+  deepEqual(lines(absent.step), ["QUIT"]);
+  deepEqual([absent.s.failure?.stage, absent.s.failure?.reply], ["starttls", undefined]);
+  match(absent.s.failure!.reason, /does not offer STARTTLS/);
+  const refused = fed({ starttls: "require" }, r(220, "mx"), EHLO_TLS, r(454, "4.7.0 no TLS"));
+  deepEqual(lines(refused.step), ["QUIT"]);
+  deepEqual([refused.s.failure?.stage, refused.s.failure?.reply?.code], ["starttls", 454]);
+});
+
+Deno.test("STARTTLS opportunistic: goes on in the clear when absent or refused", () => {
+  deepEqual(lines(fed({ starttls: "opportunistic" }, r(220, "mx"), EHLO_PLAIN).step), [
+    "MAIL FROM:<a@x>",
+  ]);
+  const refused = fed({ starttls: "opportunistic" }, r(220, "mx"), EHLO_TLS, r(454, "no"));
+  deepEqual(lines(refused.step), ["MAIL FROM:<a@x>"]);
+  deepEqual([refused.s.secure, refused.s.failure], [false, undefined]);
+});
+
+Deno.test("implicit TLS (secure): no STARTTLS; --quit-after tls QUITs right after the handshake", () => {
+  deepEqual(lines(fed({ starttls: "require", secure: true }, r(220, "mx"), EHLO_TLS).step), [
+    "MAIL FROM:<a@x>",
+  ]);
+  const { step } = fed({ starttls: "require", quitAfter: "tls" }, r(220, "mx"), EHLO_TLS);
+  const after = new ClientSession({
+    clientName: "c",
+    transactions: ONE,
+    starttls: "require",
+    quitAfter: "tls",
+  });
+  after.feed(r(220, "mx"));
+  after.feed(EHLO_TLS);
+  const tls = after.feed(r(220, "go"));
+  deepEqual([lines(step), tls.startTls, lines(tls)], [["STARTTLS"], true, ["QUIT"]]);
+});
+
+const CREDENTIALS = { username: "tim", password: "tanstaaftanstaaf" };
+
+Deno.test("AUTH picks CRAM-MD5 first and answers its challenge (RFC 2195 §2 example)", () => {
+  const { s, step } = fed({ auth: CREDENTIALS }, r(220, "mx"), EHLO_TLS);
+  deepEqual(lines(step), ["AUTH CRAM-MD5"]);
+  const challenge = btoa("<1896.697170952@postoffice.reston.mci.net>");
+  const answer = s.feed(r(334, challenge)).commands[0];
+  equal(atob(answer.verb), "tim b913a602c7eda7a495b4e6e7334d3890");
+  equal(answer.masked, "********");
+  deepEqual(lines(s.feed(r(235, "2.7.0 ok"))), ["MAIL FROM:<a@x>"]);
+  deepEqual([s.authMechanism, s.authReply?.code], ["CRAM-MD5", 235]);
+});
+
+Deno.test("AUTH PLAIN sends an initial response, masked in the transcript", () => {
+  const { s, step } = fed(
+    { auth: { ...CREDENTIALS, mechanism: "PLAIN" } },
+    r(220, "mx"),
+    EHLO_TLS,
+  );
+  const [command] = step.commands;
+  equal(command.argument, `PLAIN ${btoa("\0tim\0tanstaaftanstaaf")}`);
+  equal(command.masked, "AUTH PLAIN ********");
+  deepEqual(lines(s.feed(r(235, "ok"))), ["MAIL FROM:<a@x>"]);
+});
+
+Deno.test("AUTH LOGIN answers Username: then Password:, the user name unmasked", () => {
+  const login = { ...CREDENTIALS, mechanism: "LOGIN" as const };
+  const { s, step } = fed({ auth: login }, r(220, "mx"), EHLO_TLS);
+  deepEqual(lines(step), ["AUTH LOGIN"]);
+  const user = s.feed(r(334, "VXNlcm5hbWU6")).commands[0];
+  const password = s.feed(r(334, "UGFzc3dvcmQ6")).commands[0];
+  deepEqual([atob(user.verb), user.masked], ["tim", undefined]);
+  deepEqual([atob(password.verb), password.masked], ["tanstaaftanstaaf", "********"]);
+});
+
+Deno.test("AUTH XOAUTH2: a 334 error gets an empty line, then 535 fails at auth", () => {
+  const oauth = { username: "me@x", password: "tok", mechanism: "XOAUTH2" as const };
+  const { s, step } = fed({ auth: oauth }, r(220, "mx"), EHLO_TLS);
+  equal(atob(step.commands[0].argument!.split(" ")[1]), "user=me@x\x01auth=Bearer tok\x01\x01");
+  deepEqual(s.feed(r(334, btoa('{"status":"401"}'))).commands, [{ verb: "" }]);
+  deepEqual(lines(s.feed(r(535, "5.7.8 bad token"))), ["QUIT"]);
+  deepEqual([s.failure?.stage, s.failure?.reply?.code], ["auth", 535]);
+});
+
+Deno.test("AUTH not offered, or the forced mechanism not offered: failure at auth", () => {
+  const none = fed({ auth: CREDENTIALS }, r(220, "mx"), EHLO_PLAIN);
+  deepEqual([lines(none.step), none.s.failure?.stage], [["QUIT"], "auth"]);
+  match(none.s.failure!.reason, /offered: none/);
+  const forced = fed(
+    { auth: { ...CREDENTIALS, mechanism: "XOAUTH2" } },
+    r(220, "mx"),
+    r(250, "mx", "AUTH PLAIN"),
+  );
+  match(forced.s.failure!.reason, /AUTH XOAUTH2 not offered \(offered: PLAIN\)/);
+});
+
+Deno.test("--quit-after auth QUITs after 235", () => {
+  const { s } = fed({ auth: CREDENTIALS, quitAfter: "auth" }, r(220, "mx"), EHLO_TLS);
+  s.feed(r(334, btoa("<1@x>")));
+  deepEqual(lines(s.feed(r(235, "ok"))), ["QUIT"]);
+});
+
+const EHLO_CHUNKING = r(250, "mx.test", "CHUNKING", "PIPELINING");
+
+Deno.test("CHUNKING: the group ends at RCPT, then BDAT chunks, LAST's reply ends it", () => {
+  const { s, step } = fed({}, r(220, "mx"), EHLO_CHUNKING);
+  deepEqual(lines(step), ["MAIL FROM:<a@x>", "RCPT TO:<b@y>"]);
+  s.feed(OK);
+  const content = s.feed(OK);
+  deepEqual([content.content, content.commands], ["bdat", []]);
+  equal(s.idle, true, "no reply is due until a chunk goes");
+  deepEqual(s.chunk(10, false), { verb: "BDAT", argument: "10" });
+  equal(s.expecting, "bdat");
+  equal(s.feed(r(250, "2.0.0 10 octets")).content, "bdat");
+  deepEqual(s.chunk(5, true), { verb: "BDAT", argument: "5 LAST" });
+  equal(s.expecting, "content");
+  deepEqual(lines(s.feed(r(250, "queued as Z"))), ["QUIT"]);
+  ok(s.delivered);
+  equal(t(s).dataReply, undefined);
+  throws(() => s.chunk(1, true), ClientSessionError);
+});
+
+Deno.test("CHUNKING: a refused chunk fails the transaction; --no-chunking uses DATA", () => {
+  const { s } = fed({}, r(220, "mx"), EHLO_CHUNKING, OK, OK);
+  s.chunk(10, false);
+  const step = s.feed(r(552, "5.3.4 too big"));
+  deepEqual([lines(step), step.content], [["QUIT"], undefined]);
+  deepEqual([t(s).failure?.stage, t(s).failure?.reply?.code], ["content", 552]);
+  const off = fed({ chunking: false }, r(220, "mx"), EHLO_CHUNKING);
+  deepEqual(lines(off.step), ["MAIL FROM:<a@x>", "RCPT TO:<b@y>", "DATA"]);
+});
+
+Deno.test("LMTP: LHLO, no HELO fallback, one reply per accepted recipient (RFC 2033 §4.2)", () => {
+  const s = session({ lmtp: true }, ["b@y.test", "c@y.test", "d@y.test"]);
+  deepEqual(lines(s.feed(r(220, "lmtp"))), ["LHLO client.test"]);
+  s.feed(EHLO_PLAIN);
+  s.feed(OK);
+  s.feed(OK);
+  s.feed(r(550, "5.1.1 unknown"));
+  deepEqual(lines(s.feed(OK)), ["DATA"]);
+  equal(s.feed(r(354, "go")).content, "data");
+  deepEqual(s.feed(r(250, "2.0.0 b ok")).commands, []);
+  equal(s.expecting, "content");
+  deepEqual(lines(s.feed(r(452, "4.2.2 d over quota"))), ["QUIT"]);
+  deepEqual(t(s).recipients.map((x) => x.deliveryReply?.code), [250, undefined, 452]);
+  deepEqual([t(s).failure?.stage, t(s).failure?.reply?.code], ["content", 452]);
+  match(t(s).failure!.reason, /for d@y.test/);
+  const refused = session({ lmtp: true });
+  refused.feed(r(220, "lmtp"));
+  deepEqual(lines(refused.feed(r(500, "5.5.1 what"))), ["QUIT"]);
+  equal(refused.failure?.stage, "ehlo");
 });
