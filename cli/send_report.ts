@@ -38,7 +38,7 @@ export function transcriptMark(event: TranscriptEvent): string {
  * stderr when --json owns stdout.
  */
 export function transcriptPrinter(
-  options: Pick<SendOptions, "json" | "timing" | "showSecrets">,
+  options: Partial<SendOptions>,
 ): (event: TranscriptEvent) => void {
   const stream = options.json ? Deno.stderr : Deno.stdout;
   const colors = palette(stream);
