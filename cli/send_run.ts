@@ -79,6 +79,9 @@ export interface SendOptions {
   dkimDomain?: string;
 }
 
+/** Lines of the message -v shows before eliding the rest. */
+const CONTENT_LINES_SHOWN = 10;
+
 /** What to send, checked before connecting. */
 interface SendInput {
   transaction: MailTransaction;
@@ -129,6 +132,8 @@ export async function runSend(options: SendOptions): Promise<number> {
     timeoutMs: options.timeout,
     tls: protocol.tls,
     onTranscript: options.verbose ? transcriptPrinter(options) : undefined,
+    // -v shows the first lines of the message, -vv all of it.
+    transcriptContentLines: Number(options.verbose ?? 0) >= 2 ? Infinity : CONTENT_LINES_SHOWN,
   };
   const sessionOptions = { clientName: name, ...protocol.session };
   if (options.server === undefined) {

@@ -11,6 +11,7 @@ import { DotStuffStream } from "../../wire/dot.ts";
 import { LineReader, TEXT_LINE_LIMIT } from "../../wire/line_reader.ts";
 import { type Reply, ReplyParser } from "../../wire/reply.ts";
 import { contentBatches } from "./content_batches.ts";
+import { ContentEcho } from "./content_echo.ts";
 import { SmtpConnectionError } from "./errors.ts";
 import type { ClientSession } from "./session.ts";
 import type { ClientCommand, ClientStep } from "./step.ts";
@@ -42,6 +43,8 @@ export interface ClientConnectionOptions {
   timeoutMs?: number;
   /** Called for each transcript line as it happens. */
   onTranscript?: (event: TranscriptEvent) => void;
+  /** Lines of each message's content the transcript shows before eliding the rest; default 0. */
+  transcriptContentLines?: number;
 }
 
 /** How a connection went: the session (replies, failure) and where it broke, if it did. */
@@ -126,7 +129,7 @@ async function connect(
       connecting.then((late) => late.close(), () => {}); // a connection made too late is dropped
     });
     emit({ direction: "connect", text: `connected to ${hostname}:${port}` });
-    const io = new ClientIo(transport, timeoutMs, emit);
+    const io = new ClientIo(transport, timeoutMs, emit, options.transcriptContentLines ?? 0);
     if (transport.tls) emit({ direction: "tls", text: describeTls(transport.tls), tls: true });
     return io;
   } catch (cause) {
@@ -195,6 +198,7 @@ class ClientIo {
     readonly transport: ClientTransport,
     readonly timeoutMs: number,
     readonly emit: Emit,
+    readonly contentLines: number,
   ) {
     // RFC 5321 §4.5.3.1.5: reply lines are at most 512 octets; accept up to a text line's.
     this.#reader = new LineReader(transport, { maxLineLength: TEXT_LINE_LIMIT });
@@ -255,11 +259,13 @@ class ClientIo {
   /** Streams the content dot-stuffed (RFC 5321 §4.5.2), then the end-of-data line. */
   async writeContent(content: ReadableStream<Uint8Array>): Promise<void> {
     let octets = 0;
+    const echo = this.#echo();
     for await (const chunk of content.pipeThrough(new DotStuffStream())) {
       octets += chunk.length;
+      echo?.push(chunk);
       await this.#timed(this.transport.write(chunk));
     }
-    this.#emitContent(`${octets} octets of message content, dot-stuffed, and "."`);
+    this.#endContent(echo, `${octets} octets of message content, dot-stuffed, and "."`);
   }
 
   /**
@@ -270,8 +276,12 @@ class ClientIo {
     for await (const batch of contentBatches(content, BDAT_CHUNK_OCTETS)) {
       const command = session.chunk(batch.size, batch.last);
       await this.writeCommands([command]);
-      for (const piece of batch.pieces) await this.#timed(this.transport.write(piece));
-      this.#emitContent(`${batch.size} octets of message content`);
+      const echo = this.#echo();
+      for (const piece of batch.pieces) {
+        echo?.push(piece);
+        await this.#timed(this.transport.write(piece));
+      }
+      this.#endContent(echo, `${batch.size} octets of message content`);
       if (batch.last) break;
       const step = session.feed((await this.readReply("bdat"))!);
       if (step.content !== "bdat") return step;
@@ -287,6 +297,17 @@ class ClientIo {
     const line = argument === undefined ? verb : `${verb} ${argument}`;
     const secret = masked === undefined ? {} : { secret: line };
     this.emit({ direction: "send", text: masked ?? line, ...secret, tls: this.#secure });
+  }
+
+  /** A content echo for the transcript, when it shows content lines. */
+  #echo(): ContentEcho | undefined {
+    if (this.contentLines === 0) return undefined;
+    return new ContentEcho(this.contentLines, (text) => this.#emitContent(text));
+  }
+
+  #endContent(echo: ContentEcho | undefined, summary: string): void {
+    echo?.finish();
+    this.#emitContent(echo?.elided ? `... (elided) ${summary}` : summary);
   }
 
   #emitContent(text: string): void {

@@ -63,6 +63,7 @@ export {
   runClientSession,
 } from "./connection.ts";
 export { type ContentBatch, contentBatches } from "./content_batches.ts";
+export { ContentEcho } from "./content_echo.ts";
 export {
   chooseSaslMechanism,
   decodeSaslText,
