@@ -23,7 +23,7 @@ const LINGER_MS = 100;
 
 /** When to give up on one query. */
 export interface QueryLimits {
-  /** Time limit from the first send, ms. */
+  /** Time limit from the call, ms: waiting for a turn, the UDP sends and any TCP retry. */
   timeoutMs: number;
   /** Ends the query early; it rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -72,12 +72,16 @@ export class DnsTransport {
     limits: QueryLimits,
   ): Promise<DnsMessage> {
     const bytes = encodeQuery(0, name, type);
+    const deadline = performance.now() + limits.timeoutMs;
     if (this.#inFlight >= MAX_IN_FLIGHT) await new Promise<void>((go) => this.#waiting.push(go));
     this.#inFlight++;
     try {
       limits.signal?.throwIfAborted();
-      const answer = await this.#udp(server, trimDot(name).toLowerCase(), type, bytes, limits);
-      return answer.truncated ? await queryTcp(server, bytes, limits) : answer;
+      // A question whose time ran out while it waited for its turn is not sent at all
+      if (performance.now() >= deadline) throw new DnsTimeoutError(server, limits.timeoutMs);
+      const question = trimDot(name).toLowerCase();
+      const answer = await this.#udp(server, question, type, bytes, deadline, limits);
+      return answer.truncated ? await queryTcp(server, bytes, deadline, limits) : answer;
     } finally {
       this.#inFlight--;
       this.#waiting.shift()?.();
@@ -96,12 +100,12 @@ export class DnsTransport {
     name: string,
     type: number,
     bytes: Uint8Array,
+    deadline: number,
     { timeoutMs, signal }: QueryLimits,
   ): Promise<DnsMessage> {
     const id = this.#freeId();
     new DataView(bytes.buffer).setUint16(0, id);
     return new Promise<DnsMessage>((resolve, reject) => {
-      const now = performance.now();
       const abort = () => this.#settle(id)?.reject(signal!.reason);
       signal?.addEventListener("abort", abort, { once: true });
       const unlisten = () => signal?.removeEventListener("abort", abort);
@@ -110,8 +114,8 @@ export class DnsTransport {
         name,
         type,
         bytes,
-        resendAt: now + RESEND_MS,
-        deadline: now + timeoutMs,
+        resendAt: performance.now() + RESEND_MS,
+        deadline,
         timeoutMs,
         resolve: (message) => (unlisten(), resolve(message)),
         reject: (error) => (unlisten(), reject(error)),
@@ -200,12 +204,13 @@ function trimDot(name: string): string {
 async function queryTcp(
   server: NameServer,
   query: Uint8Array,
+  deadline: number,
   { timeoutMs, signal }: QueryLimits,
 ): Promise<DnsMessage> {
   const conn = await Deno.connect({ hostname: server.ipAddr, port: server.port });
   let timedOut = false;
   const onAbort = () => conn.close();
-  const timer = setTimeout(() => (timedOut = true, conn.close()), timeoutMs);
+  const timer = setTimeout(() => (timedOut = true, conn.close()), deadline - performance.now());
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const framed = new Uint8Array(2 + query.length);

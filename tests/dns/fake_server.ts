@@ -31,7 +31,6 @@ export interface FakeDns {
 export async function startFakeDns(
   answer: (name: string, type: number, tcp: boolean) => FakeAnswer,
 ): Promise<FakeDns> {
-  const socket = dgram.createSocket("udp4");
   const received = new Map<string, number>();
   const reply = (query: Uint8Array, tcp: boolean, send: (reply: Uint8Array) => void) => {
     const { name, end } = readQuestion(query);
@@ -45,12 +44,10 @@ export async function startFakeDns(
     if ("delayMs" in what && what.delayMs) setTimeout(() => send(bytes), what.delayMs);
     else send(bytes);
   };
+  const { socket, listener, port } = await bindBoth();
   socket.on("message", (query, from) => {
     reply(query, false, (bytes) => socket.send(bytes, from.port, from.address));
   });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const port = socket.address().port;
-  const listener = Deno.listen({ hostname: "127.0.0.1", port });
   serveTcp(listener, reply);
   return {
     nameServer: { ipAddr: "127.0.0.1", port },
@@ -60,6 +57,28 @@ export async function startFakeDns(
       listener.close();
     },
   };
+}
+
+/** A TCP listener and a UDP socket on the same free port (another program may hold it for UDP). */
+async function bindBoth(): Promise<
+  { socket: dgram.Socket; listener: Deno.TcpListener; port: number }
+> {
+  for (let attempt = 1;; attempt++) {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    const socket = dgram.createSocket("udp4");
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once("error", reject);
+        socket.bind(port, "127.0.0.1", () => resolve());
+      });
+      return { socket, listener, port };
+    } catch (error) {
+      listener.close();
+      socket.close();
+      if (attempt === 10) throw error;
+    }
+  }
 }
 
 /** RFC 1035 §4.2.2: each message after its two-octet length, one query per connection here. */

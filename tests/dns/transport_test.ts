@@ -1,5 +1,11 @@
 import { equal, ok as assert, rejects } from "node:assert/strict";
-import { DnsTimeoutError, DnsTransport, RecordType, RESEND_MS } from "../../lib/dns/mod.ts";
+import {
+  DnsTimeoutError,
+  DnsTransport,
+  MAX_IN_FLIGHT,
+  RecordType,
+  RESEND_MS,
+} from "../../lib/dns/mod.ts";
 import { startFakeDns } from "./fake_server.ts";
 
 const A = RecordType.A;
@@ -86,6 +92,27 @@ Deno.test("a truncated UDP answer is asked again over TCP (RFC 7766 §5)", async
     equal(answer.answers[0].data, "192.0.2.53");
     equal(dns.received.get(`big.test ${A}`), 1);
     equal(dns.received.get(`big.test ${A} tcp`), 1);
+  } finally {
+    transport.close();
+    dns.close();
+  }
+});
+
+Deno.test("questions waiting their turn share the time limit, and are not sent late", async () => {
+  const dns = await startFakeDns(() => "silent");
+  const transport = new DnsTransport();
+  try {
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(
+      Array.from(
+        { length: 200 },
+        (_, i) => transport.query(dns.nameServer, `w${i}.test`, A, { timeoutMs: 300 }),
+      ),
+    );
+    const elapsed = performance.now() - started;
+    assert(outcomes.every((o) => o.status === "rejected" && o.reason instanceof DnsTimeoutError));
+    assert(elapsed < 700, `${elapsed} ms, not one time limit per ${MAX_IN_FLIGHT} questions`);
+    equal([...dns.received.values()].reduce((sum, n) => sum + n, 0), MAX_IN_FLIGHT);
   } finally {
     transport.close();
     dns.close();
