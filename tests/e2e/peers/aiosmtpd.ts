@@ -1,6 +1,7 @@
 /**
  * aiosmtpd, the Python SMTP server, as a second independent server: the stock sink, or
- * `aiosmtpd_server.py` with STARTTLS, AUTH PLAIN/LOGIN and saved messages.
+ * `aiosmtpd_server.py` with STARTTLS or implicit TLS, AUTH (PLAIN, LOGIN; CRAM-MD5 and XOAUTH2
+ * with `extraAuth`), LMTP, and saved messages.
  *
  * @module
  */
@@ -35,6 +36,12 @@ export interface AiosmtpdOptions {
   auth?: Credentials;
   /** Refuse mail before AUTH. */
   authRequired?: boolean;
+  /** With `auth`: offer CRAM-MD5 and XOAUTH2 (the password as the token) as well. */
+  extraAuth?: boolean;
+  /** TLS from the start with `tls`'s certificate (implicit TLS, RFC 8314), no STARTTLS. */
+  implicitTls?: boolean;
+  /** Speak LMTP (RFC 2033): LHLO instead of EHLO/HELO. */
+  lmtp?: boolean;
 }
 
 /**
@@ -67,6 +74,9 @@ function scriptFlags(opts: AiosmtpdOptions): string[] {
   if (opts.requireStartTls) flags.push("--require-starttls");
   if (opts.auth) flags.push("--auth-user", opts.auth.user, "--auth-password", opts.auth.password);
   if (opts.authRequired) flags.push("--auth-required");
+  if (opts.extraAuth) flags.push("--extra-auth");
+  if (opts.implicitTls) flags.push("--implicit-tls");
+  if (opts.lmtp) flags.push("--lmtp");
   return flags;
 }
 

@@ -1,18 +1,23 @@
 #!/usr/bin/python3
 """An aiosmtpd server for postie's tests (run with the system /usr/bin/python3).
 
-Listens on a loopback address; optionally offers STARTTLS, AUTH PLAIN/LOGIN for one fixed
-user, and saves every accepted message as NNNNNN.eml (the DATA bytes, dot-unstuffed) next to
-NNNNNN.json (the envelope). Files appear by rename, so a reader never sees half of one.
+Listens on a loopback address; optionally offers STARTTLS or implicit TLS, AUTH PLAIN/LOGIN
+(and CRAM-MD5, XOAUTH2 with --extra-auth) for one fixed user, or speaks LMTP; and saves every
+accepted message as NNNNNN.eml (the DATA bytes, dot-unstuffed) next to NNNNNN.json (the
+envelope). Files appear by rename, so a reader never sees half of one.
 """
 
 import argparse
 import asyncio
+import base64
+import hmac
 import itertools
 import json
 import os
+import secrets
 import ssl
 
+from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
@@ -55,6 +60,36 @@ class SaveHandler:
         os.rename(temporary, os.path.join(self.directory, name))
 
 
+class ExtraAuthHandler(SaveHandler):
+    """SaveHandler with two more AUTH mechanisms for the one user: CRAM-MD5 and XOAUTH2."""
+
+    def __init__(self, directory, fsync, user, password):
+        super().__init__(directory, fsync)
+        self.user = user.encode()
+        self.password = password.encode()
+
+    async def auth_CRAM__MD5(self, server, args):
+        """RFC 2195: the client answers a challenge with user SP hex(HMAC-MD5(password, it))."""
+        challenge = f"<{secrets.token_hex(8)}@aiosmtpd.postie.test>".encode()
+        answer = await server.challenge_auth(challenge)
+        if not isinstance(answer, bytes) or b" " not in answer:
+            return AuthResult(success=False, handled=False)
+        user, digest = answer.rsplit(b" ", 1)
+        expected = hmac.new(self.password, challenge, "md5").hexdigest().encode()
+        if user == self.user and hmac.compare_digest(digest, expected):
+            return AuthResult(success=True, auth_data=LoginPassword(user, b""))
+        return AuthResult(success=False, handled=False)
+
+    async def auth_XOAUTH2(self, server, args):
+        """The bearer token is the password; a wrong one gets a 334 JSON error, then 535."""
+        response = base64.b64decode(args[1]) if len(args) > 1 else b""
+        fields = dict(f.split(b"=", 1) for f in response.split(b"\x01") if b"=" in f)
+        if fields.get(b"user") == self.user and fields.get(b"auth") == b"Bearer " + self.password:
+            return AuthResult(success=True, auth_data=LoginPassword(self.user, b""))
+        await server.challenge_auth(b'{"status":"401","schemes":"bearer"}')
+        return AuthResult(success=False, handled=False)
+
+
 def login_of(session):
     if not session.authenticated or not isinstance(session.auth_data, LoginPassword):
         return None
@@ -85,30 +120,44 @@ def parse_args():
     parser.add_argument("--auth-user", help="offer AUTH PLAIN/LOGIN for this user")
     parser.add_argument("--auth-password", default="")
     parser.add_argument("--auth-required", action="store_true")
+    parser.add_argument("--extra-auth", action="store_true", help="also CRAM-MD5 and XOAUTH2")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the start")
+    parser.add_argument("--lmtp", action="store_true", help="speak LMTP (LHLO)")
     return parser.parse_args()
 
 
 def smtp_options(args):
     options = {"hostname": args.hostname, "enable_SMTPUTF8": True}
-    if args.tls_cert:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(args.tls_cert, args.tls_key)
-        options["tls_context"] = context
+    if args.tls_cert and not args.implicit_tls:
+        options["tls_context"] = tls_context(args)
         options["require_starttls"] = args.require_starttls
     if args.auth_user:
         options["authenticator"] = authenticator_for(args.auth_user, args.auth_password)
         options["auth_required"] = args.auth_required
-        options["auth_require_tls"] = bool(args.tls_cert)
+        options["auth_require_tls"] = bool(args.tls_cert) and not args.implicit_tls
     return options
+
+
+def tls_context(args):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.tls_cert, args.tls_key)
+    return context
 
 
 async def main():
     args = parse_args()
     host, port = args.listen.rsplit(":", 1)
-    handler = SaveHandler(args.save_dir, args.fsync)
+    if args.extra_auth:
+        handler = ExtraAuthHandler(args.save_dir, args.fsync, args.auth_user, args.auth_password)
+    else:
+        handler = SaveHandler(args.save_dir, args.fsync)
     options = smtp_options(args)
+    protocol = LMTP if args.lmtp else SMTP
+    wrap = tls_context(args) if args.implicit_tls else None
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **options), host, int(port))
+    server = await loop.create_server(
+        lambda: protocol(handler, **options), host, int(port), ssl=wrap
+    )
     print(f"aiosmtpd_server listening on {host}:{port}", flush=True)
     await server.serve_forever()
 
