@@ -49,7 +49,7 @@ export function mxCommand() {
     .addOption(
       parsed(
         "--concurrency <n>",
-        "domains diagnosed at once with --file",
+        "domains diagnosed at once",
         parsePositiveInt,
         MX_DEFAULTS.concurrency,
       ),

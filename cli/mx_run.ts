@@ -48,7 +48,7 @@ export async function runMx(domains: string[], options: MxOptions): Promise<numb
   try {
     return options.file
       ? await runFile(diagnoseOne, options.file, options.concurrency, options.json === true)
-      : await runArguments(diagnoseOne, domains, options.json === true);
+      : await runArguments(diagnoseOne, domains, options.concurrency, options.json === true);
   } finally {
     resolver.close();
   }
@@ -102,12 +102,20 @@ const worstExit = (codes: number[]) => Math.max(ExitCode.Ok, ...codes);
 
 type DiagnoseOne = (input: string) => Promise<MxOutcome>;
 
+/** Diagnoses the arguments, `concurrency` at a time, and prints them in argument order. */
 async function runArguments(
   diagnoseOne: DiagnoseOne,
   inputs: string[],
+  concurrency: number,
   json: boolean,
 ): Promise<number> {
-  const outcomes = await Promise.all(inputs.map(diagnoseOne));
+  const outcomes = new Array<MxOutcome>(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    // `next++` before any await: two workers never take the same argument
+    for (let i = next++; i < inputs.length; i = next++) outcomes[i] = await diagnoseOne(inputs[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
   const style = new MxStyle();
   const text = outcomes.map((o) =>
     json ? JSON.stringify(o) : "error" in o ? style.badName(o) : style.report(o)

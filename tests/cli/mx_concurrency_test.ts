@@ -21,7 +21,7 @@ function zone(): string[] {
 }
 
 peerTest(
-  "postie mx --file: 500 domains at once, each line holds its own domain's answers only",
+  "postie mx: 500 domains at once (--file) and 60 arguments, each result its own domain's only",
   ["dnsmasq"],
   async () => {
     const dns = await startDnsmasq(zone());
@@ -67,6 +67,17 @@ peerTest(
         assertEquals(d.verdict, "ok", input);
       }
       assertEquals(seen.size, DOMAINS);
+      // Arguments: diagnosed 7 at a time, printed in the order given
+      const picked = Array.from({ length: 60 }, (_, k) => `c${(k * 37) % DOMAINS}.test`);
+      const args = await runPostie([
+        ...["mx", "--resolver", `127.0.0.1:${dns.port}`, "--json", "--concurrency", "7"],
+        ...picked,
+      ]);
+      const outcomes = args.stdout.trim().split("\n").map((line) => JSON.parse(line));
+      assertEquals(
+        outcomes.map((o) => [o.input, o.diagnosis.route.hosts[0].exchange]),
+        picked.map((d) => [d, `mx.${d}`]),
+      );
     } finally {
       await dns.stop();
     }
