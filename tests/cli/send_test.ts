@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { LineReader, readerSource } from "../../lib/wire/mod.ts";
+import { LineReader, readChunk, readerSource } from "../../lib/wire/mod.ts";
 import { runPostie } from "./run_postie.ts";
 
 const decoder = new TextDecoder();
@@ -13,7 +13,9 @@ type Script = Record<string, string | ((line: string) => string | undefined)>;
 
 /**
  * A one-connection SMTP server answering each command verb with a scripted reply (default:
- * 250; 354 to DATA; 221 to QUIT, then it hangs up). It records the command lines it got.
+ * 250; 354 to DATA; 221 to QUIT, then it hangs up). The reply after the content (DATA's dot
+ * or BDAT LAST) is the script's "." (default 250 with a queue id; "" hangs up after the
+ * first content line). It records the command lines and content lines it got.
  */
 function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -33,14 +35,25 @@ function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
       const scripted = script[verb];
       const answer = (typeof scripted === "function" ? scripted(text) : scripted) ??
         { DATA: "354 go ahead", QUIT: "221 bye" }[verb] ?? "250 ok";
+      const end = script["."] ?? "250 2.0.0 Ok: queued as Q123";
       if (verb === "DATA" && answer.startsWith("354")) {
         await say(answer);
         for (let data = await reader.readLine(); data !== null; data = await reader.readLine()) {
           const text = decoder.decode(data.bytes);
-          if (text === ".") break;
+          if (text === "." || end === "") break;
           content.push(text);
         }
-        await say("250 2.0.0 Ok: queued as Q123");
+        if (end === "") break;
+        await say(end as string);
+        continue;
+      }
+      if (verb === "BDAT") { // RFC 3030 §2: exactly the octets the command announced
+        const octets: Uint8Array[] = [];
+        for await (const piece of readChunk(reader, Number(text.split(" ")[1]))) {
+          octets.push(piece.slice());
+        }
+        content.push(...decoder.decode(concat(octets)).split("\r\n"));
+        await say(text.endsWith(" LAST") ? end as string : "250 2.0.0 chunk ok");
         continue;
       }
       if (answer !== "") await say(answer);
@@ -49,6 +62,12 @@ function scriptedServer(script: Script, greeting = "220 fake.test ESMTP") {
     conn.close();
   })();
   return { port: (listener.addr as Deno.NetAddr).port, commands, content, served };
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  pieces.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+  return bytes;
 }
 
 const ENVELOPE = ["--from", "a@x.test", "--to", "b@y.test", "--body", "hi"];
@@ -197,4 +216,95 @@ Deno.test("a server that hangs up mid-session exits 75; one that stalls, 75 afte
   listener.close();
   equal(stalled.code, 75);
   match(stalled.stderr, /no progress in 300 ms/);
+});
+
+/** Runs postie send against a scripted server; its exit code, output, and what the server got. */
+async function against(script: Script, args: string[] = [], greeting?: string) {
+  const server = scriptedServer(script, greeting);
+  const result = await postie(["--server", `127.0.0.1:${server.port}`, ...ENVELOPE, ...args]);
+  await server.served;
+  return { ...result, commands: server.commands, content: server.content };
+}
+
+const EHLO_ALL = "250-fake.test\r\n250-STARTTLS\r\n250-AUTH PLAIN\r\n250 DSN";
+
+Deno.test("a 4xx at each stage exits 75, a 5xx 69, and QUIT follows", async () => {
+  const cases: [string, Script, string[], number, string?][] = [
+    ["banner 554", {}, [], 69, "554 5.3.2 go away"],
+    ["banner 450", {}, [], 75, "450 4.3.2 busy"],
+    ["ehlo 451", { EHLO: "451 4.3.0 later" }, [], 75],
+    ["helo 550", { EHLO: "500 no", HELO: "550 5.7.1 no" }, [], 69],
+    ["starttls 454", { EHLO: EHLO_ALL, STARTTLS: "454 4.7.0 no TLS now" }, ["--starttls"], 75],
+    ["auth 535", { EHLO: EHLO_ALL, AUTH: "535 5.7.8 bad" }, ["--auth-user", "u"], 69],
+    ["auth 454", { EHLO: EHLO_ALL, AUTH: "454 4.7.0 later" }, ["--auth-user", "u"], 75],
+    ["mail 451", { MAIL: "451 4.3.0 later" }, [], 75],
+    ["mail 550", { MAIL: "550 5.7.1 not you" }, [], 69],
+    ["rcpt 450", { RCPT: "450 4.2.0 greylisted" }, [], 75],
+    ["data 554", { DATA: "554 5.5.1 no" }, [], 69],
+    ["content 452", { ".": "452 4.3.1 full" }, [], 75],
+    ["content 552", { ".": "552 5.3.4 too big" }, [], 69],
+  ];
+  for (const [name, script, args, exit, greeting] of cases) {
+    const result = await against(script, [...args, "--auth-password", "p", "--json"], greeting);
+    equal(result.code, exit, `${name}: ${result.stderr}`);
+    const json = JSON.parse(result.stdout);
+    equal(json.failure.stage, name.split(" ")[0], name);
+    equal(result.commands.at(-1), "QUIT", name);
+  }
+});
+
+Deno.test("a server that hangs up mid-DATA exits 75", async () => {
+  const result = await against({ ".": "" });
+  equal(result.code, 75);
+  // The server's close shows as a failed write or as the end of input, whichever comes first.
+  match(
+    result.stderr,
+    /connection broke \(at content\)|closed the connection \(waiting: content\)/,
+  );
+});
+
+Deno.test("CHUNKING: the message goes as BDAT n LAST; --no-chunking sends DATA", async () => {
+  const EHLO = "250-fake.test\r\n250-PIPELINING\r\n250 CHUNKING";
+  const bdat = await against({ EHLO }, ["--subject", "s", "-v"]);
+  equal(bdat.code, 0, bdat.stderr);
+  match(bdat.commands[3], /^BDAT \d+ LAST$/);
+  ok(bdat.content.includes("Subject: s") && bdat.content.includes("hi"));
+  match(bdat.stdout, /^ -> BDAT \d+ LAST$/m);
+  const data = await against({ EHLO }, ["--no-chunking"]);
+  equal(data.code, 0, data.stderr);
+  ok(data.commands.includes("DATA"));
+  ok(!data.commands.some((c) => c.startsWith("BDAT")));
+});
+
+Deno.test("LMTP: one reply per recipient after the data; one refused exits 75", async () => {
+  const result = await against(
+    { LHLO: "250 fake.test", ".": "250 2.1.5 b delivered\r\n452 4.2.2 c over quota" },
+    ["--lmtp", "--to", "c@y.test", "--json"],
+  );
+  equal(result.code, 75, result.stderr);
+  match(result.commands[0], /^LHLO \S+$/);
+  const json = JSON.parse(result.stdout);
+  deepEqual(
+    json.recipients.map((r: { deliveryReply: { code: number } }) => r.deliveryReply.code),
+    [250, 452],
+  );
+  equal(result.commands.at(-1), "QUIT");
+});
+
+Deno.test("SIZE: a message over the server's limit is not sent, exit 69 with the reason", async () => {
+  const result = await against({ EHLO: "250-fake.test\r\n250 SIZE 10" });
+  equal(result.code, 69);
+  match(result.stderr, /exceeds the server's SIZE 10/);
+  deepEqual(result.commands.slice(1), ["QUIT"]);
+});
+
+Deno.test("DSN parameters go only to a server that offers DSN (RFC 3461 §4)", async () => {
+  const dsn = ["--notify", "failure,delay", "--ret", "HDRS", "--envid", "e+1"];
+  const offered = await against({ EHLO: "250-fake.test\r\n250 DSN" }, dsn);
+  equal(offered.code, 0, offered.stderr);
+  match(offered.commands[1], /^MAIL FROM:<a@x\.test> RET=HDRS ENVID=e\+2B1$/);
+  equal(offered.commands[2], "RCPT TO:<b@y.test> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@y.test");
+  const plain = await against({}, dsn);
+  deepEqual(plain.commands.slice(1, 3), ["MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>"]);
+  equal((await postie(["--server", ":1", ...ENVELOPE, "--notify", "never,success"])).code, 64);
 });

@@ -101,9 +101,12 @@ export async function runClientSession(
     run.timings.connect = elapsed();
     if (io.tls) (run.tls = io.tls, run.timings.tls = elapsed());
     await converse(run, io, options, elapsed).catch((cause) => {
+      const stage = session.expecting ?? "quit";
       run.error = cause instanceof SmtpConnectionError
         ? cause
-        : new SmtpConnectionError(session.expecting ?? "quit", text(cause), { cause });
+        : new SmtpConnectionError(stage, `the connection broke (at ${stage}): ${text(cause)}`, {
+          cause,
+        });
     });
     io.close();
   }
