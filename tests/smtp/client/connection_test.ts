@@ -1,5 +1,7 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
-import { runClientSession } from "../../../lib/smtp/client/connection.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { BDAT_CHUNK_OCTETS, runClientSession } from "../../../lib/smtp/client/connection.ts";
+import { LineReader, readChunk, readerSource } from "../../../lib/wire/mod.ts";
+import { createTestCertificate, requirePeer } from "../../peers.ts";
 import { ClientSession } from "../../../lib/smtp/client/session.ts";
 import type { TranscriptEvent } from "../../../lib/smtp/client/transcript.ts";
 
@@ -115,4 +117,94 @@ Deno.test("runClientSession: keepOpen session fed by nextTransaction, content pe
   }
   equal(server.received().includes("RSET"), false);
   ok(server.received().endsWith("QUIT\r\n"));
+});
+
+/**
+ * A one-connection server over `listener` that answers EHLO with `ehlo`, BDAT chunks with 250
+ * (keeping their sizes), STARTTLS with `starttls` and anything else with 250.
+ */
+function scriptedListener(listener: Deno.Listener, ehlo: string, starttls = "220 go") {
+  const chunks: number[] = [];
+  const served = (async () => {
+    const conn = await listener.accept();
+    listener.close();
+    const reader = new LineReader(readerSource(conn));
+    const say = (text: string) => conn.write(encoder.encode(`${text}\r\n`));
+    await say("220 mx.test ESMTP");
+    for (let line = await reader.readLine(); line !== null; line = await reader.readLine()) {
+      const [verb, size] = decoder.decode(line.bytes).split(" ");
+      if (verb === "BDAT") {
+        let octets = 0;
+        for await (const piece of readChunk(reader, Number(size))) octets += piece.length;
+        chunks.push(octets);
+      }
+      await say(verb === "EHLO" ? ehlo : verb === "STARTTLS" ? starttls : "250 ok");
+      if (verb === "QUIT" || verb === "STARTTLS") break;
+    }
+    conn.close();
+  })();
+  return { port: (listener.addr as Deno.NetAddr).port, served, chunks };
+}
+
+Deno.test("implicit TLS, --insecure: BDAT in 1 MiB chunks, the transcript marked as TLS", async () => {
+  if (!(await requirePeer(undefined, "openssl"))) return;
+  const dir = await Deno.makeTempDir();
+  try {
+    const cert = await createTestCertificate(dir);
+    const listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: cert.certPem,
+      key: cert.keyPem,
+    });
+    const server = scriptedListener(listener, "250-mx.test\r\n250 CHUNKING");
+    const session = new ClientSession({
+      clientName: "c.test",
+      transactions: [{ reversePath: "a@x.test", recipients: [{ forwardPath: "b@y.test" }] }],
+      secure: true,
+    });
+    const piece = new Uint8Array(64 * 1024).fill(0x61);
+    const events: TranscriptEvent[] = [];
+    const run = await runClientSession(session, {
+      hostname: "127.0.0.1",
+      port: server.port,
+      tls: { serverName: "localhost", insecure: true },
+      content: () => ReadableStream.from(Array.from({ length: 40 }, () => piece)),
+      onTranscript: (event) => events.push(event),
+    });
+    await server.served;
+    equal(run.error, undefined);
+    ok(session.delivered);
+    deepEqual(server.chunks, [BDAT_CHUNK_OCTETS, BDAT_CHUNK_OCTETS, 512 * 1024]);
+    deepEqual([run.tls?.verified, run.tls?.sni, typeof run.tls?.version], [
+      false,
+      "localhost",
+      "string",
+    ]);
+    ok(events.filter((e) => e.direction === "send").every((e) => e.tls));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("STARTTLS: a 220 followed by injected data, or no TLS, fails at starttls", async () => {
+  const server = scriptedListener(
+    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+    "250-mx.test\r\n250 STARTTLS",
+    "220 go\r\n250 injected",
+  );
+  const session = new ClientSession({
+    clientName: "c.test",
+    transactions: [{ reversePath: "a@x.test", recipients: [{ forwardPath: "b@y.test" }] }],
+    starttls: "require",
+  });
+  const run = await runClientSession(session, {
+    hostname: "127.0.0.1",
+    port: server.port,
+    content: () => ReadableStream.from([]),
+    timeoutMs: 2000,
+  });
+  await server.served;
+  equal(run.error?.stage, "starttls");
+  match(run.error!.message, /TLS handshake failed/);
 });
