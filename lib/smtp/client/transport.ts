@@ -97,10 +97,17 @@ export class ClientTransport implements ChunkSource {
   async write(bytes: Uint8Array): Promise<void> {
     if (this.#error) throw this.#error;
     if (this.#socket.write(bytes)) return;
+    const socket = this.#socket;
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => (this.#socket.off("drain", onDrain), reject(error));
-      const onDrain = () => (this.#socket.off("error", onError), resolve());
-      this.#socket.once("drain", onDrain).once("error", onError);
+      const settle = (error?: Error) => {
+        socket.off("drain", onDrain).off("error", onError).off("close", onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => settle();
+      const onError = (error: Error) => settle(error);
+      const onClose = () => settle(new Error("the connection closed while writing"));
+      socket.once("drain", onDrain).once("error", onError).once("close", onClose);
     });
   }
 
