@@ -103,6 +103,8 @@ export class ClientSession {
   #done = false;
   #tlsTried = false;
   #sasl?: SaslMechanism;
+  /** The current transaction waits for its next BDAT chunk (no reply is due meanwhile). */
+  #awaitingChunk = false;
 
   /** Creates a session waiting for the server's greeting. */
   constructor(options: ClientSessionOptions) {
@@ -123,7 +125,7 @@ export class ClientSession {
 
   /** True between transactions of a `keepOpen` session: call `next` or `quit`. */
   get idle(): boolean {
-    return !this.#done && this.#expected.length === 0;
+    return !this.#done && this.#expected.length === 0 && !this.#awaitingChunk;
   }
 
   /** True when no session step failed and every transaction delivered to every recipient. */
@@ -186,11 +188,11 @@ export class ClientSession {
    * one), after a step with `content: "bdat"`; send it, then the chunk, then read its reply.
    */
   chunk(size: number, last: boolean): ClientCommand {
-    const transaction = this.#current;
-    if (transaction === undefined || this.#expected.length > 0) {
+    if (!this.#awaitingChunk) {
       throw new ClientSessionError("chunk() is only for a transaction that awaits its content");
     }
-    const { command, stages } = transaction.chunk(size, last);
+    this.#awaitingChunk = false;
+    const { command, stages } = this.#current!.chunk(size, last);
     this.#expected.push(...stages);
     return command;
   }
@@ -333,6 +335,7 @@ export class ClientSession {
   /** Carries out what the current transaction asked for. */
   #onTransaction(step: TransactionStep): ClientStep {
     this.#expected.push(...step.stages);
+    this.#awaitingChunk = step.content === "bdat";
     switch (step.then) {
       case "end":
         return this.#nextTransaction();

@@ -410,7 +410,7 @@ Deno.test("CHUNKING: the group ends at RCPT, then BDAT chunks, LAST's reply ends
   s.feed(OK);
   const content = s.feed(OK);
   deepEqual([content.content, content.commands], ["bdat", []]);
-  equal(s.idle, true, "no reply is due until a chunk goes");
+  deepEqual([s.idle, s.expecting], [false, undefined], "no reply is due until a chunk goes");
   deepEqual(s.chunk(10, false), { verb: "BDAT", argument: "10" });
   equal(s.expecting, "bdat");
   equal(s.feed(r(250, "2.0.0 10 octets")).content, "bdat");
