@@ -15,6 +15,8 @@ const TAB = 9;
 const COLON = 58;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+// RFC 5322 §2.2.3: a line break followed by WSP is a fold.
+const FOLD = /\r?\n(?=[ \t])/g;
 
 /**
  * One header field: its name, its raw octets (folding and line breaks included, exactly as in
@@ -28,6 +30,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * ```
  */
 export class HeaderField {
+  #text?: string;
   #unfolded?: string;
   #value?: string;
 
@@ -37,21 +40,37 @@ export class HeaderField {
    * @param name the field name as written
    * @param raw the whole field, name and line breaks included
    * @param valueStart where the value starts in `raw` (after the colon)
+   * @param valueText the value's octets as text, when the caller decoded them already
    */
-  constructor(readonly name: string, readonly raw: Uint8Array, readonly valueStart: number) {}
+  constructor(
+    readonly name: string,
+    readonly raw: Uint8Array,
+    readonly valueStart: number,
+    valueText?: string,
+  ) {
+    this.#text = valueText;
+  }
 
   /** The value unfolded (RFC 5322 §2.2.3) and trimmed, encoded-words left as written. */
   get unfolded(): string {
-    return this.#unfolded ??= fieldText(this.raw.subarray(this.valueStart))
-      .replace(/\r?\n(?=[ \t])/g, "")
-      .replace(/[\r\n]+$/, "")
-      .trim();
+    return this.#unfolded ??= unfold(this.#text ?? fieldText(this.raw.subarray(this.valueStart)));
   }
 
   /** The value unfolded with RFC 2047 encoded-words decoded: what a reader should see. */
   get value(): string {
     return this.#value ??= decodeEncodedWords(this.unfolded);
   }
+}
+
+/**
+ * RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by WSP; the line break that
+ * ends the field and white space around the value go with the trim.
+ */
+function unfold(text: string): string {
+  const lf = text.indexOf("\n");
+  // Most values are one line: nothing to unfold.
+  if (lf < 0 || lf === text.length - 1) return text.trim();
+  return text.replace(FOLD, "").trim();
 }
 
 /**
@@ -68,16 +87,27 @@ function fieldText(bytes: Uint8Array): string {
 }
 
 /**
+ * The text of a header block when it is all US-ASCII (then octet and character positions
+ * agree), else `undefined`. One native decode for the whole block: valid UTF-8 that decodes
+ * to as many characters as it has octets holds no multi-octet sequence.
+ */
+function asciiText(block: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(block);
+  } catch {
+    return undefined;
+  }
+  return text.length === block.length ? text : undefined;
+}
+
+/**
  * Whether `line[0, end)` starts a header field: a field name (RFC 5322 §2.2: printable
  * US-ASCII but ":") then ":", allowing the white space before the colon of RFC 5322 §4.5.
  * Continuation lines (starting with white space) are not field starts.
  */
 export function startsField(line: Uint8Array, end = line.length): boolean {
-  let i = 0;
-  while (i < end && line[i] > SP && line[i] < 127 && line[i] !== COLON) i++;
-  if (i === 0) return false;
-  while (i < end && (line[i] === SP || line[i] === TAB)) i++;
-  return i < end && line[i] === COLON;
+  return fieldNameEnd(line, 0, end) >= 0;
 }
 
 /** Whether a line is a folded continuation of the field before it (starts with WSP). */
@@ -90,33 +120,60 @@ export function isContinuation(line: Uint8Array, at = 0): boolean {
  * that neither start a field nor continue one are skipped with a warning.
  */
 export function parseHeaderBlock(block: Uint8Array, warnings: string[]): HeaderField[] {
+  const text = asciiText(block);
   const fields: HeaderField[] = [];
-  let fieldStart = -1;
+  let start = -1; // where the field being read starts, if one is
+  let nameEnd = -1;
   let pos = 0;
-  const close = (end: number) => {
-    if (fieldStart < 0) return;
-    const raw = block.subarray(fieldStart, end);
-    const colon = raw.indexOf(COLON);
-    fields.push(new HeaderField(latin1(raw.subarray(0, colon)).trim(), raw, colon + 1));
-    fieldStart = -1;
-  };
   while (pos < block.length) {
     const lf = block.indexOf(LF, pos);
     const next = lf < 0 ? block.length : lf + 1;
-    const line = block.subarray(pos, next);
-    if (isContinuation(line) && fieldStart >= 0) {
+    if (start >= 0 && isContinuation(block, pos)) {
       pos = next;
       continue;
     }
-    close(pos);
-    if (startsField(line)) fieldStart = pos;
-    else if (!isBlank(line)) {
-      warnings.push(`header line without a field name skipped: ${preview(line)}`);
+    if (start >= 0) fields.push(headerField(block, start, nameEnd, pos, text));
+    nameEnd = fieldNameEnd(block, pos, next);
+    start = nameEnd < 0 ? -1 : pos;
+    if (start < 0 && !isBlank(block, pos)) {
+      warnings.push(`header line without a field name skipped: ${preview(block, pos, next)}`);
     }
     pos = next;
   }
-  close(block.length);
+  if (start >= 0) fields.push(headerField(block, start, nameEnd, block.length, text));
   return fields;
+}
+
+/**
+ * Where the field name ends when `bytes[start, end)` starts a header field, else -1. RFC 5322
+ * §2.2: a name is printable US-ASCII but ":", then ":"; RFC 5322 §4.5 allows white space
+ * before the colon.
+ */
+function fieldNameEnd(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && bytes[i] > SP && bytes[i] < 127 && bytes[i] !== COLON) i++;
+  if (i === start) return -1;
+  const nameEnd = i;
+  while (i < end && (bytes[i] === SP || bytes[i] === TAB)) i++;
+  return i < end && bytes[i] === COLON ? nameEnd : -1;
+}
+
+/** The field `block[start, end)` with its name ending at `nameEnd`; `text` is the block's. */
+function headerField(
+  block: Uint8Array,
+  start: number,
+  nameEnd: number,
+  end: number,
+  text: string | undefined,
+): HeaderField {
+  const raw = block.subarray(start, end);
+  const valueStart = block.indexOf(COLON, nameEnd) + 1;
+  // Field names are US-ASCII whichever way the block reads.
+  if (text === undefined) {
+    return new HeaderField(latin1(block.subarray(start, nameEnd)), raw, valueStart - start);
+  }
+  const name = text.slice(start, nameEnd);
+  return new HeaderField(name, raw, valueStart - start, text.slice(valueStart, end));
 }
 
 /** The first field named `name` (case-insensitive), if any. */
@@ -125,10 +182,12 @@ export function findField(fields: readonly HeaderField[], name: string): HeaderF
   return fields.find((field) => field.name.toLowerCase() === wanted);
 }
 
-function isBlank(line: Uint8Array): boolean {
-  return line.length === 0 || line[0] === LF || (line[0] === CR && line[1] === LF);
+/** Whether the line at `pos` is empty (LF or CRLF alone). */
+function isBlank(block: Uint8Array, pos: number): boolean {
+  return block[pos] === LF || (block[pos] === CR && block[pos + 1] === LF);
 }
 
-function preview(line: Uint8Array): string {
-  return JSON.stringify(latin1(line.subarray(0, 60)).replace(/[\r\n]+$/, ""));
+function preview(block: Uint8Array, start: number, end: number): string {
+  const line = block.subarray(start, Math.min(end, start + 60));
+  return JSON.stringify(latin1(line).replace(/[\r\n]+$/, ""));
 }
