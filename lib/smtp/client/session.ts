@@ -105,6 +105,8 @@ export class ClientSession {
   #sasl?: SaslMechanism;
   /** The current transaction waits for its next BDAT chunk (no reply is due meanwhile). */
   #awaitingChunk = false;
+  /** The current transaction starts once RSET is answered (no PIPELINING). */
+  #startAfterReset = false;
 
   /** Creates a session waiting for the server's greeting. */
   constructor(options: ClientSessionOptions) {
@@ -161,7 +163,7 @@ export class ClientSession {
       case "auth":
         return this.#onAuth(reply);
       case "rset":
-        return this.#expected.length > 0 ? WAIT : this.#startCurrent();
+        return this.#onRset();
       case "quit":
         return this.#close();
       default:
@@ -315,10 +317,20 @@ export class ClientSession {
     this.transactions.push(this.#current);
     if (!reset) return this.#startCurrent();
     // RFC 5321 §4.1.1.5: RSET aborts the open transaction; RFC 2920 §3.1: it may lead a group.
-    if (!this.capabilities.pipelining) return this.#send(["rset"], { verb: "RSET" });
+    if (!this.capabilities.pipelining) {
+      this.#startAfterReset = true;
+      return this.#send(["rset"], { verb: "RSET" });
+    }
     const step = this.#startCurrent();
     this.#expected.unshift("rset");
     return { ...step, commands: [{ verb: "RSET" }, ...step.commands] };
+  }
+
+  /** RSET's reply: start the transaction waiting for it, if one is (else a group goes on). */
+  #onRset(): ClientStep {
+    if (!this.#startAfterReset) return WAIT;
+    this.#startAfterReset = false;
+    return this.#startCurrent();
   }
 
   #startCurrent(): ClientStep {

@@ -452,3 +452,19 @@ Deno.test("LMTP: LHLO, no HELO fallback, one reply per accepted recipient (RFC 2
   deepEqual(lines(refused.feed(r(500, "5.5.1 what"))), ["QUIT"]);
   equal(refused.failure?.stage, "ehlo");
 });
+
+Deno.test("keepOpen with PIPELINING: RSET alone when the next transaction is refused locally", () => {
+  const s = multi({ keepOpen: true }, "a@x.test");
+  s.feed(r(220, "mx"));
+  s.feed(r(250, "mx.test", "PIPELINING", "SIZE 1000"));
+  s.feed(OK);
+  s.feed(r(550, "5.1.1 unknown"));
+  deepEqual(s.feed(r(554, "no valid recipients")).commands, []);
+  ok(s.idle);
+  const big = { reversePath: "b@x", recipients: [{ forwardPath: "c@y" }], size: 10 ** 9 };
+  deepEqual(lines(s.next(big)), ["RSET"]);
+  equal(s.expecting, "rset");
+  deepEqual(s.feed(OK).commands, []);
+  ok(s.idle, "the refused transaction does not start again");
+  equal(s.transactions[1].failure?.stage, "mail");
+});
