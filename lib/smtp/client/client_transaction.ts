@@ -7,7 +7,7 @@
 
 import { type EsmtpParameters, formatEsmtpParameters } from "../../wire/esmtp_parameters.ts";
 import type { Reply } from "../../wire/reply.ts";
-import type { Capabilities } from "./capabilities.ts";
+import { type Capabilities, noCapabilities } from "./capabilities.ts";
 import type { ClientCommand } from "./step.ts";
 import type {
   ClientFailure,
@@ -72,7 +72,7 @@ export class ClientTransaction {
   /** The first thing that went wrong in this transaction, if anything did. */
   failure?: ClientFailure;
 
-  #context: TransactionContext = { capabilities: undefined! };
+  #context: TransactionContext = { capabilities: noCapabilities() };
   #pipelined = false;
   /** Replies of the current pipelined group still to come. */
   #pending = 0;
@@ -123,7 +123,7 @@ export class ClientTransaction {
         group.push(this.#rcptCommand(recipient));
         stages.push("rcpt");
       }
-      // RFC 3030 §4.2: BDAT follows the replies here, so the group ends with the last RCPT.
+      // BDAT goes once the envelope's replies are in (each chunk is answered before the next).
       if (!this.#stopsAt("rcpt") && !context.chunking) {
         group.push({ verb: "DATA" });
         stages.push("data");
@@ -230,7 +230,7 @@ export class ClientTransaction {
   /** A BDAT chunk before the last: go on with the next, or stop at a refusal. */
   #onChunk(reply: Reply): TransactionStep {
     if (isPositive(reply)) return { ...WAIT, content: "bdat" };
-    // RFC 3030 §2: a failed chunk fails the transaction; RSET clears what was taken.
+    // RFC 3030 §2: after a 4xx or 5xx to a chunk the transaction failed; no more chunks go.
     this.#fail("content", reply, "a BDAT chunk was refused");
     return { ...WAIT, then: "end" };
   }
