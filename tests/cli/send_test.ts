@@ -308,3 +308,23 @@ Deno.test("DSN parameters go only to a server that offers DSN (RFC 3461 §4)", a
   deepEqual(plain.commands.slice(1, 3), ["MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>"]);
   equal((await postie(["--server", ":1", ...ENVELOPE, "--notify", "never,success"])).code, 64);
 });
+
+Deno.test("protocol flag misuse exits 64; a missing --ca file 66", async () => {
+  const base = ["--server", ":1", ...ENVELOPE];
+  for (
+    const args of [
+      ["--starttls=sometimes"],
+      ["--tls", "--starttls"],
+      ["--auth", "NTLM", "--auth-user", "u", "--auth-password", "p"],
+      ["--auth"],
+      ["--auth-user", "u"], // no password: none given, no POSTIE_PASSWORD, no terminal
+      ["--ret", "ALL"],
+    ]
+  ) {
+    const { code, stderr } = await postie([...base, ...args]);
+    equal(code, 64, `${args.join(" ")}: ${stderr}`);
+  }
+  const missing = await postie([...base, "--starttls", "--ca", "/nonexistent/ca.pem"]);
+  equal(missing.code, 66);
+  match(missing.stderr, /--ca: cannot read/);
+});
