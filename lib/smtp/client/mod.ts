@@ -16,6 +16,16 @@
  * through its `nextTransaction` callback, called each time the session is idle (so the time
  * between two calls is one transaction's latency) and QUITs when it returns undefined.
  *
+ * Protocol options of the session: `starttls` (`require` or `opportunistic`; a step with
+ * `startTls` asks the connection for the handshake, then EHLO goes again), `secure` (implicit
+ * TLS: the connection starts with the handshake), `auth` (credentials, and a mechanism to
+ * force), `chunking: false` (DATA even when CHUNKING is offered), `lmtp`. With CHUNKING a step
+ * says `content: "bdat"`: the connection asks `session.chunk(size, last)` for each chunk's
+ * BDAT command and feeds its reply. The connection's `tls` option names the server (SNI and
+ * the certificate check) and the CAs to trust, or none (`insecure`); `run.tls` tells the
+ * version, cipher and whether the certificate verified (node:tls exposes them; Deno's own
+ * `TlsConn.handshake()` gives only the ALPN protocol, and its TLS cannot skip verification).
+ *
  * @example
  * ```ts ignore
  * import { ClientSession, runClientSession } from "./mod.ts";
