@@ -11,6 +11,7 @@ import {
   peerTest,
   readSavedMessages,
   startAiosmtpd,
+  startDnsmasq,
   startPostfix,
   TEST_CREDENTIALS,
 } from "../peers.ts";
@@ -259,4 +260,32 @@ Deno.test("postie serve offers no STARTTLS: --starttls exits 75, opportunistic g
       0,
     ]);
   });
+});
+
+peerTest("by MX: the certificate is checked against the MX host name, sent as SNI", [
+  "aiosmtpd",
+  "dnsmasq",
+  "openssl",
+], async () => {
+  const dns = await startDnsmasq([
+    "--mx-host=one.test,mx.one.test,10",
+    "--host-record=mx.one.test,127.0.0.1",
+  ]);
+  try {
+    await withCertificates(async (certs) => {
+      const server = await startAiosmtpd({ tls: certs.leaf });
+      try {
+        const route = ["--port", String(server.port), "--resolver", `127.0.0.1:${dns.port}`];
+        const args = [...route, "--from", "a@x.test", "--to", "b@one.test", "--body", "hi"];
+        const result = await postieSend([...args, "--starttls", "--ca", certs.caFile, "--json"]);
+        equal(result.code, 0, result.stderr);
+        const [delivery] = JSON.parse(result.stdout).deliveries;
+        deepEqual([delivery.tls.verified, delivery.tls.sni], [true, "mx.one.test"]);
+      } finally {
+        await server.stop();
+      }
+    }, "DNS:mx.one.test");
+  } finally {
+    await dns.stop();
+  }
 });
