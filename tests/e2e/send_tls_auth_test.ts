@@ -289,3 +289,33 @@ peerTest("by MX: the certificate is checked against the MX host name, sent as SN
     await dns.stop();
   }
 });
+
+peerTest("a password asked on a terminal (script gives one) logs in, never echoed", [
+  "aiosmtpd",
+  "script",
+], async () => {
+  await withAiosmtpd({ auth: TEST_CREDENTIALS }, async (server) => {
+    const send = [Deno.execPath(), "run", "-A", MAIN, "send", "--server", server, ...ENVELOPE];
+    const command = [...send, ...USER].map((arg) => `'${arg}'`).join(" ");
+    const child = new Deno.Command(peerPath("script")!, {
+      args: ["-qec", command, "/dev/null"],
+      env: { NO_COLOR: "1" },
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    let output = "";
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    while (!output.includes("Password for tester: ")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      output += value;
+    }
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(`${TEST_CREDENTIALS.password}\r`));
+    await writer.close();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) output += r.value;
+    equal((await child.status).code, 0, output);
+    match(output, /accepted: 250/);
+    ok(!output.includes(TEST_CREDENTIALS.password), "the password is not echoed");
+  });
+});

@@ -34,6 +34,7 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
   mshow: { package: "mblaze" },
   dkimverify: { package: "python3-dkim" },
   chromium: { package: "chromium" },
+  script: { package: "bsdutils" },
 };
 
 /** A test asked for a peer that is not installed (or not in {@linkcode PEERS}). */
