@@ -2,7 +2,8 @@
  * The message `postie sendmail` hands on, made from what came on standard input the way
  * sendmail and Postfix's sendmail treat it: a leading mbox "From " line dropped, Bcc fields
  * removed, missing From, Date and Message-ID fields added, recipients read from To, Cc and Bcc
- * for `-t`. The header is looked at field by field; the body is passed on as is, as bytes.
+ * for `-t`, line endings made CRLF. The header is looked at field by field; the body is passed
+ * on as bytes, cut only where a line ending changes.
  *
  * @module
  */
@@ -46,8 +47,10 @@ export interface SendmailMessageOptions {
 
 /** The message ready to send, and the recipients its header names (with `-t`). */
 export interface SendmailMessage {
-  /** The content as pieces, views of the input where nothing changed. */
+  /** The content as pieces, views of the input where nothing changed; CRLF line endings. */
   content: Uint8Array[];
+  /** Its size in octets (RFC 1870). */
+  size: number;
   /** Mailboxes of To, Cc and Bcc, in order; empty without `-t`. */
   headerRecipients: Mailbox[];
 }
@@ -75,13 +78,40 @@ export function prepareSendmailMessage(
   const content: Uint8Array[] = [];
   for (const field of fields) {
     // RFC 5322 §3.6.3: the Bcc field is removed before the message goes out.
-    if (!named(field, "bcc")) content.push(field.raw);
+    if (!named(field, "bcc")) pushWithCrlf(field.raw, content);
   }
   const last = fields.at(-1)?.raw;
   if (last !== undefined && last.at(-1) !== LF) content.push(CRLF);
-  content.push(...missingFields(fields, options), CRLF, message.subarray(bodyStart));
+  content.push(...missingFields(fields, options), CRLF);
+  pushWithCrlf(message.subarray(bodyStart), content);
   const headerRecipients = options.extractRecipients ? recipientsOf(fields) : [];
-  return { content, headerRecipients };
+  const size = content.reduce((sum, piece) => sum + piece.length, 0);
+  return { content, size, headerRecipients };
+}
+
+/**
+ * Pushes `bytes` onto `out` with every line ending as CRLF (RFC 5321 §2.3.8: a bare LF or CR
+ * is not a line ending on the wire), as views between the line breaks that change. Input
+ * from a Unix program ends its lines with LF; BDAT, unlike DATA, sends content as it is.
+ */
+function pushWithCrlf(bytes: Uint8Array, out: Uint8Array[]): void {
+  let run = 0;
+  let i = 0;
+  let cr = bytes.indexOf(CR);
+  let lf = bytes.indexOf(LF);
+  while (i < bytes.length) {
+    if (cr !== -1 && cr < i) cr = bytes.indexOf(CR, i);
+    if (lf !== -1 && lf < i) lf = bytes.indexOf(LF, i);
+    const at = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+    if (at === -1) break;
+    if (at === cr && bytes[at + 1] === LF) {
+      i = at + 2;
+      continue;
+    }
+    out.push(bytes.subarray(run, at), CRLF);
+    run = i = at + 1;
+  }
+  if (run < bytes.length) out.push(bytes.subarray(run));
 }
 
 /** Postfix's and sendmail's habit: an mbox "From " line before the header is dropped. */

@@ -71,6 +71,7 @@ async function handOn(
   }
   const { transaction } = envelope(sender, recipients);
   transaction.body = options.bodyType;
+  transaction.size = message.size;
   const session = new ClientSession({
     clientName: options.helo ?? clientName(),
     transactions: [transaction],

@@ -67,8 +67,9 @@ Deno.test("message: From line dropped, Bcc removed, existing fields and body kep
   const message = prepareSendmailMessage(bytes(input), OPTIONS);
   equal(
     text(message.content),
-    "From: A <a@x.test>\nTo: b@y.test\nDate: x\nMessage-ID: <1@x>\n\r\nbody\n.line\n",
+    "From: A <a@x.test>\r\nTo: b@y.test\r\nDate: x\r\nMessage-ID: <1@x>\r\n\r\nbody\r\n.line\r\n",
   );
+  equal(message.size, text(message.content).length);
   deepEqual(message.headerRecipients, []);
 });
 
@@ -79,14 +80,21 @@ Deno.test("message: missing From (with -F), Date and Message-ID are added", () =
     date: DATE,
   });
   const out = text(message.content);
-  match(out, /^Subject: hi\nFrom: Cron Daemon <a@x\.test>\r\nDate: [A-Z][a-z]{2}, 0?2 Jan 2026 /);
-  match(out, /\r\nMessage-ID: <[0-9a-f-]{36}@x\.test>\r\n\r\nbody\n$/);
+  match(out, /^Subject: hi\r\nFrom: Cron Daemon <a@x\.test>\r\nDate: [A-Z][a-z]{2}, 0?2 Jan 2026 /);
+  match(out, /\r\nMessage-ID: <[0-9a-f-]{36}@x\.test>\r\n\r\nbody\r\n$/);
   const utf8 = text(prepareSendmailMessage(bytes("\n"), { ...OPTIONS, fullName: "Grüße" }).content);
   match(utf8, /^From: =\?utf-8\?B\?R3LDvMOfZQ==\?= <a@x\.test>\r\n/);
 });
 
+Deno.test("message: bare LF and bare CR become CRLF; CRLF stays; the body is not copied", () => {
+  const input = bytes("Subject: x\r\n\na\nb\r\nc\rd");
+  const message = prepareSendmailMessage(input, { ...OPTIONS, date: DATE });
+  match(text(message.content), /\r\n\r\na\r\nb\r\nc\r\nd$/);
+  ok(message.content.some((piece) => piece.buffer === input.buffer && piece.length > 1));
+});
+
 Deno.test("message: a body with no header, and a header with no body or final line break", () => {
-  match(text(prepareSendmailMessage(bytes("hello\n"), OPTIONS).content), /\r\n\r\nhello\n$/);
+  match(text(prepareSendmailMessage(bytes("hello\n"), OPTIONS).content), /\r\n\r\nhello\r\n$/);
   const headerOnly = text(prepareSendmailMessage(bytes("Subject: x"), OPTIONS).content);
   match(headerOnly, /^Subject: x\r\nFrom: a@x\.test\r\n/);
   ok(headerOnly.endsWith(">\r\n\r\n"));
