@@ -1,3 +1,4 @@
+import { hostPort } from "../lib/dns/host_port.ts";
 import { DataDirBusyError, Mta } from "../lib/mta/mta.ts";
 import { Logger } from "../lib/mta/log.ts";
 import { ExitCode } from "../lib/sysexits.ts";
@@ -51,7 +52,7 @@ export async function runServe(settings: ServeSettings): Promise<number> {
   } catch (error) {
     return startupFailure(error, settings);
   }
-  const where = mta.listener.addresses.map((a) => formatAddress(a.hostname, a.port)).join(", ");
+  const where = mta.listener.addresses.map((a) => hostPort(a.hostname, a.port)).join(", ");
   console.log(`postie ${VERSION} serve: SMTP on ${where}, as ${settings.hostname}`);
   console.log(
     `mail is caught (every recipient, nothing relayed) into ${mta.maildir.dir}/new` +
@@ -78,7 +79,7 @@ export async function runServe(settings: ServeSettings): Promise<number> {
 function startupFailure(error: unknown, settings: ServeSettings): number {
   const say = (text: string) => console.error(`postie serve: ${text}`);
   if (error instanceof Deno.errors.AddrInUse) {
-    const where = settings.listen.map((a) => formatAddress(a.hostname, a.port)).join(", ");
+    const where = settings.listen.map((a) => hostPort(a.hostname, a.port)).join(", ");
     say(`cannot listen on ${where}: address already in use`);
     return ExitCode.Config;
   }
@@ -96,8 +97,4 @@ function startupFailure(error: unknown, settings: ServeSettings): number {
   }
   say(`cannot use data directory ${settings.dataDir}: ${(error as Error).message}`);
   return ExitCode.CantCreat;
-}
-
-function formatAddress(hostname: string, port: number): string {
-  return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
