@@ -11,7 +11,13 @@ import { DotStuffer } from "../../lib/wire/dot.ts";
 import { LineReader, readerSource } from "../../lib/wire/mod.ts";
 import { LoadStats, percentile } from "../../cli/send_load_stats.ts";
 import { fillPlaceholders, MessageTemplate } from "../../cli/send_load_template.ts";
-import { peerTest, startSmtpSink } from "../peers.ts";
+import {
+  peerTest,
+  POSTFIX_TEST_DOMAIN,
+  startAiosmtpd,
+  startPostfix,
+  startSmtpSink,
+} from "../peers.ts";
 import { collectDelivered, withServe } from "../e2e/delivered.ts";
 import { runPostie } from "./run_postie.ts";
 
@@ -252,6 +258,32 @@ peerTest("e2e: 2,000 messages over 8 reused connections into smtp-sink", [
     match(text.stdout, /latency ms: p50 [\d.]+ {2}p95 [\d.]+ {2}p99 [\d.]+ {2}max [\d.]+/);
   } finally {
     await sink.stop();
+  }
+});
+
+peerTest("e2e: a private Postfix takes the next MAIL pipelined behind each content; aiosmtpd", [
+  "postfix",
+  "aiosmtpd",
+], async () => {
+  const mta = await startPostfix();
+  try {
+    const run = await runPostie([
+      ...["send", "--server", `127.0.0.1:${mta.port}`, "--from", "a@client.test"],
+      ...["--to", `b@${POSTFIX_TEST_DOMAIN}`, "--body", "n {n}", "--count", "120"],
+      ...["--concurrency", "3", "--json"],
+    ]);
+    equal(run.code, 0, run.stderr);
+    equal(JSON.parse(run.stdout).accepted, 120);
+  } finally {
+    await mta.stop();
+  }
+  const aiosmtpd = await startAiosmtpd();
+  try {
+    const run = await load(aiosmtpd.port, ["--body", "x", "--count", "40", "--concurrency", "2"]);
+    equal(run.code, 0, run.stderr);
+    match(run.stdout, /: 40 of 40 messages accepted/);
+  } finally {
+    await aiosmtpd.stop();
   }
 });
 
