@@ -111,11 +111,11 @@ async function caCertificates(file: string): Promise<string[]> {
 /** Asks for the password on the terminal, without echo. */
 async function promptPassword(username: string): Promise<string> {
   const encoder = new TextEncoder();
-  await Deno.stderr.write(encoder.encode(`Password for ${username}: `));
-  Deno.stdin.setRaw(true);
   const typed: number[] = [];
   const buffer = new Uint8Array(64);
+  Deno.stdin.setRaw(true); // before the prompt: what is typed after it is never echoed
   try {
+    await Deno.stderr.write(encoder.encode(`Password for ${username}: `));
     for (let n = await Deno.stdin.read(buffer); n !== null; n = await Deno.stdin.read(buffer)) {
       for (const byte of buffer.subarray(0, n)) {
         if (byte === 0x0d || byte === 0x0a) return new TextDecoder().decode(new Uint8Array(typed));
