@@ -150,6 +150,9 @@ peerTest("AUTH LOGIN, CRAM-MD5 and XOAUTH2 log in; a wrong password exits 69", [
       equal(wrong.code, 69);
       match(wrong.stderr, /at auth: authentication failed: 535/);
       ok(!wrong.stdout.includes("********"), "--show-secrets shows the lines as sent");
+      const token = await postieSend([...base, "--auth", "XOAUTH2", "--auth-password", "t0k3n"]);
+      equal(token.code, 69, "a refused token: 334 with the error, an empty line, then 535");
+      match(token.stderr, /at auth: authentication failed: 535/);
     });
   });
 });
