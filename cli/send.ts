@@ -4,7 +4,12 @@ import { attachmentOptions, collect } from "./send_compose.ts";
 import { parseDuration, parseHostPort, parsePort, parsePositiveInt } from "./values.ts";
 
 /** `postie send`'s defaults, named once and shown in `--help`. */
-export const SEND_DEFAULTS = { port: "25", tlsPort: "465", timeout: "60s" } as const;
+export const SEND_DEFAULTS = {
+  port: "25",
+  tlsPort: "465",
+  timeout: "60s",
+  concurrency: "1",
+} as const;
 
 /** The steps `--quit-after` can stop at. */
 export const QUIT_AFTER_STEPS = [
@@ -138,8 +143,10 @@ export function sendCommand() {
       ).argParser(parsePositiveInt).conflicts(LOAD_MODE_CONFLICTS),
     )
     .addOption(
-      new Option("--concurrency <n>", "load mode: connections at once, each reused (default: 1)")
-        .argParser(parsePositiveInt),
+      new Option(
+        "--concurrency <n>",
+        `load mode: connections at once, each reused (default: ${SEND_DEFAULTS.concurrency})`,
+      ).argParser(parsePositiveInt),
     )
     .addOption(
       new Option("--starttls [mode]", "STARTTLS, or exit 75 if refused; =opportunistic: if offered")

@@ -14,12 +14,10 @@ import { loadExitCode, sendLoad } from "./send_load.ts";
 import type { LoadSummary } from "./send_load_stats.ts";
 import { countPlaceholders, MessageTemplate } from "./send_load_template.ts";
 import { clientName, SendInputError, type SendOptions } from "./send_run.ts";
+import { SEND_DEFAULTS } from "./send.ts";
 
 /** The message `postie send` prepared: opened once here, to become the template. */
 export type OpenContent = () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>;
-
-/** Default connections at once in load mode, shown in `--help`. */
-export const DEFAULT_CONCURRENCY = 1;
 
 /** The Message-ID field up to its id-left (RFC 5322 §3.6.4), and the id-left. */
 const MESSAGE_ID_LEFT = /^(Message-ID:[ \t]*<)([^@>\r\n]*)@/im;
@@ -55,7 +53,10 @@ export async function runLoad(
   }
   const bar = Deno.stderr.isTerminal() ? new ProgressBar(Deno.stderr) : undefined;
   const total = options.count * template.maxSize;
-  const concurrency = Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, options.count);
+  const concurrency = Math.min(
+    options.concurrency ?? Number(SEND_DEFAULTS.concurrency),
+    options.count,
+  );
   const summary = await sendLoad(template, transaction, {
     server: options.server,
     count: options.count,
