@@ -179,9 +179,9 @@ export function printSummary(run: ClientRun, server: string, quitAfter?: string)
   const s = runOutcome(run);
   const exitCode = sendExitCode(run);
   for (const r of s.recipients) {
-    if (r.reply && r.reply.code >= 400) {
-      console.error(`postie send: ${r.forwardPath} refused: ${replyLine(r.reply)}`);
-    }
+    // LMTP: a recipient accepted at RCPT may still be refused after the data (RFC 2033 §4.2).
+    const refusal = [r.reply, r.deliveryReply].find((reply) => reply && reply.code >= 400);
+    if (refusal) console.error(`postie send: ${r.forwardPath} refused: ${replyLine(refusal)}`);
   }
   if (run.error !== undefined) {
     console.error(`postie send: ${run.error.message}`);
