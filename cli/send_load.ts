@@ -81,12 +81,6 @@ function counter(count: number): () => number | undefined {
 export const MESSAGES_PER_SESSION = 100;
 
 /**
- * Load mode sends each message after DATA (its template is dot-stuffed once), never in BDAT
- * chunks (RFC 3030): a session option for clients that would use CHUNKING when offered.
- */
-const DATA_NOT_BDAT = { chunking: false };
-
-/**
  * One connection's share: sessions one after another until the messages run out. A session
  * that ends early (refused, 421, a lost link) costs the messages it had in flight, or one
  * message if it failed before any, so a server that refuses everything ends the run after N
@@ -103,8 +97,9 @@ async function connectionLoop(
   const commandCache = new Map<string, Uint8Array>();
   for (;;) {
     const session = new ClientSession({
-      ...DATA_NOT_BDAT,
       clientName: plan.clientName,
+      // DATA, never BDAT (RFC 3030): the template is dot-stuffed once, for DATA.
+      chunking: false,
       transactions: [],
       keepOpen: true,
     });
