@@ -49,10 +49,20 @@ function parseNotify(text: string): string[] {
 }
 
 /**
- * Flags load mode refuses: it speaks plain SMTP with DATA over its own connections, and a
- * transcript of N messages helps nobody.
+ * Flags load mode refuses: it speaks plain SMTP with DATA over its own connections, a
+ * transcript of N messages helps nobody, and a DKIM signature would not survive the
+ * placeholders filled in after signing.
  */
-const LOAD_MODE_CONFLICTS = ["quitAfter", "verbose", "starttls", "tls", "auth", "authUser", "lmtp"];
+const LOAD_MODE_CONFLICTS = [
+  "quitAfter",
+  "verbose",
+  "starttls",
+  "tls",
+  "auth",
+  "authUser",
+  "lmtp",
+  "dkimKey",
+];
 
 /** `postie send`: an SMTP client for scripts and debugging. */
 export function sendCommand() {

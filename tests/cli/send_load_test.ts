@@ -230,6 +230,8 @@ Deno.test("usage: --concurrency needs --count, --count needs --server, not with 
   equal(noServer.code, 64);
   match(noServer.stderr, /--count needs --server/);
   equal((await load(1, ["--count", "2", "-v"])).code, 64);
+  equal((await load(1, ["--count", "2", "--starttls"])).code, 64);
+  equal((await load(1, ["--count", "2", "--dkim-key", "k.pem", "--dkim-selector", "s"])).code, 64);
   equal((await load(1, ["--count", "0"])).code, 64);
 });
 
