@@ -33,7 +33,7 @@ const UUID = new TextEncoder().encode("{uuid}");
  * ```
  */
 export async function runLoad(
-  options: SendOptions & { count: number; concurrency?: number },
+  options: SendOptions & { count: number },
   transaction: MailTransaction,
   open: OpenContent,
 ): Promise<number> {
