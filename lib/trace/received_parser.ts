@@ -11,14 +11,21 @@ import type { Received, ReceivedFrom } from "./received.ts";
 import { type ReceivedToken, splitReceived } from "./received_tokens.ts";
 import { readTls } from "./tls_info.ts";
 
-/** The clause keywords of RFC 5321 §4.4: From-domain, By-domain and Opt-info. */
+/** The clause keywords of RFC 5321 §4.4: From-domain, By-domain and Opt-info, in this order. */
 const CLAUSES = ["from", "by", "via", "with", "id", "for"] as const;
-type ClauseName = typeof CLAUSES[number];
+const FROM = 0;
+const BY = 1;
+const VIA = 2;
+const WITH = 3;
+const ID = 4;
+const FOR = 5;
 
-interface Clause {
-  words: string[];
-  comments: string[];
-}
+/**
+ * Where each clause's tokens are, keyword left out: clause `k` is `tokens[bounds[2k],
+ * bounds[2k + 1])`, -1 when the field has none. Ranges, not arrays: a field has few clauses
+ * and a trace reads tens of thousands of fields.
+ */
+type ClauseBounds = number[];
 
 // RFC 3848 and RFC 6531 §3.7.3: the registered WITH protocol types, written in upper case.
 const PROTOCOLS = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)S?A?|HTTPS?|LOCAL|MAPI)$/i;
@@ -46,22 +53,22 @@ const BARE_ADDRESS = /^(?:[^@\s]+@)?([0-9a-f.:]+)$/i;
  */
 export function parseReceived(value: string): Received {
   const lexemes = splitReceived(value);
-  const warnings = lexemes.warnings;
-  const clauses = groupClauses(lexemes.tokens, warnings);
+  const { tokens, warnings } = lexemes;
+  const bounds = groupClauses(tokens, warnings);
   const received: Received = { from: {}, raw: value, warnings };
   // Only defined keys are set: objects keep one shape, and JSON shows no empty keys.
-  if (clauses.from) received.from = readFrom(clauses.from, warnings);
-  const by = firstWord("by", clauses.by, warnings);
+  if (bounds[2 * FROM] >= 0) received.from = readFrom(tokens, bounds, warnings);
+  const by = firstWord(BY, tokens, bounds, warnings);
   if (by !== undefined) received.by = by;
-  const via = clauses.via?.words.join(" ");
+  const via = wordsText(tokens, bounds[2 * VIA], bounds[2 * VIA + 1]);
   if (via) received.via = via;
-  const protocol = readWith(clauses.with);
+  const protocol = readWith(tokens, bounds);
   if (protocol !== undefined) received.with = protocol;
-  const id = firstWord("id", clauses.id, warnings);
+  const id = firstWord(ID, tokens, bounds, warnings);
   if (id !== undefined) received.id = id;
-  const recipient = clauses.for && unbracket(clauses.for.words.join(" "));
+  const recipient = unbracket(wordsText(tokens, bounds[2 * FOR], bounds[2 * FOR + 1]));
   if (recipient) received.for = recipient;
-  const tls = readTls(lexemes.tokens, protocol);
+  const tls = readTls(tokens, protocol);
   if (tls !== undefined) received.tls = tls;
   if (lexemes.dateText !== undefined) {
     const time = parseDate(lexemes.dateText);
@@ -69,17 +76,19 @@ export function parseReceived(value: string): Received {
     else warnings.push(`date-time not understood: ${lexemes.dateText.trim()}`);
   }
   // qmail's "(qmail 1234 invoked from network)" is a comment alone: a local hop, no warning.
-  const commentOnly = lexemes.tokens[0]?.kind === "comment";
-  if (!clauses.from && !clauses.by && !commentOnly) {
+  const commentOnly = tokens[0]?.kind === "comment";
+  if (bounds[2 * FROM] < 0 && bounds[2 * BY] < 0 && !commentOnly) {
     warnings.push("neither a from nor a by clause");
   }
   return received;
 }
 
-/** The clause keyword `text` is, if any (case-insensitive, without a lower-case copy). */
-function clauseName(text: string): ClauseName | undefined {
-  for (const keyword of CLAUSES) if (sameLetters(text, keyword)) return keyword;
-  return undefined;
+/** The clause keyword `text` is (its index in {@link CLAUSES}), or -1. */
+function clauseIndex(text: string): number {
+  // Every keyword is 2 to 4 letters: most words are rejected by their length.
+  if (text.length < 2 || text.length > 4) return -1;
+  for (let k = 0; k < CLAUSES.length; k++) if (sameLetters(text, CLAUSES[k])) return k;
+  return -1;
 }
 
 /**
@@ -95,47 +104,62 @@ function sameLetters(text: string, lower: string): boolean {
 }
 
 /** Groups tokens under the clause keyword before them; leading comments belong to no clause. */
-function groupClauses(
-  tokens: ReceivedToken[],
-  warnings: string[],
-): Partial<Record<ClauseName, Clause>> {
-  // Every key from the start: one object shape for every field.
-  const clauses: Partial<Record<ClauseName, Clause>> = {
-    from: undefined,
-    by: undefined,
-    via: undefined,
-    with: undefined,
-    id: undefined,
-    for: undefined,
-  };
-  let current: Clause | undefined;
-  for (const token of tokens) {
-    const keyword = token.kind === "word" ? clauseName(token.text) : undefined;
-    if (keyword !== undefined) {
-      current = { words: [], comments: [] };
-      if (clauses[keyword]) warnings.push(`second ${keyword} clause ignored`);
-      else clauses[keyword] = current;
-    } else if (token.kind === "comment") current?.comments.push(token.text);
-    else if (current) current.words.push(token.text);
-    else warnings.push(`word before any clause ignored: ${token.text}`);
+function groupClauses(tokens: ReceivedToken[], warnings: string[]): ClauseBounds {
+  const bounds: ClauseBounds = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  let open = -1; // the clause whose tokens follow, when it counts
+  let inClause = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const keyword = token.kind === "word" ? clauseIndex(token.text) : -1;
+    if (keyword >= 0) {
+      if (open >= 0) bounds[2 * open + 1] = i;
+      inClause = true;
+      open = bounds[2 * keyword] >= 0 ? -1 : keyword;
+      if (open < 0) warnings.push(`second ${CLAUSES[keyword]} clause ignored`);
+      else bounds[2 * keyword] = i + 1;
+    } else if (!inClause && token.kind === "word") {
+      warnings.push(`word before any clause ignored: ${token.text}`);
+    }
   }
-  return clauses;
+  if (open >= 0) bounds[2 * open + 1] = tokens.length;
+  return bounds;
+}
+
+/** The words of `tokens[start, end)` joined by spaces ("" for none). */
+function wordsText(tokens: ReceivedToken[], start: number, end: number): string {
+  let text = "";
+  for (let i = start; i < end; i++) {
+    if (tokens[i].kind === "word") {
+      text = text === "" ? tokens[i].text : `${text} ${tokens[i].text}`;
+    }
+  }
+  return text;
 }
 
 /**
- * The extensions MTAs write after a clause's value: Exim and Haraka `tls CIPHER`, Haraka
- * `envelope-from <address>`. Anything else is a warning.
+ * The first word of a clause. Words after it are the extensions MTAs write: Exim and Haraka
+ * `tls CIPHER`, Haraka `envelope-from <address>`. Anything else is a warning.
  */
-function firstWord(name: string, clause: Clause | undefined, warnings: string[]) {
-  if (!clause) return undefined;
-  const words = clause.words;
-  const first = words[0];
+function firstWord(
+  clause: number,
+  tokens: ReceivedToken[],
+  bounds: ClauseBounds,
+  warnings: string[],
+): string | undefined {
+  const start = bounds[2 * clause];
+  if (start < 0) return undefined;
+  let first: string | undefined;
+  let skip = false;
   const unexpected: string[] = [];
-  for (let i = 1; i < words.length; i++) {
-    const word = words[i].toLowerCase();
-    if (word === "tls" || word === "envelope-from") i++;
-    else unexpected.push(words[i]);
+  for (let i = start; i < bounds[2 * clause + 1]; i++) {
+    const { kind, text } = tokens[i];
+    if (kind !== "word") continue;
+    if (first === undefined) first = text;
+    else if (skip) skip = false;
+    else if (sameLetters(text, "tls") || sameLetters(text, "envelope-from")) skip = true;
+    else unexpected.push(text);
   }
+  const name = CLAUSES[clause];
   if (unexpected.length > 0) {
     warnings.push(`unexpected words after ${name} ${first}: ${unexpected.join(" ")}`);
   }
@@ -144,11 +168,18 @@ function firstWord(name: string, clause: Clause | undefined, warnings: string[])
 }
 
 /** The protocol; Microsoft writes several words ("Microsoft SMTP Server"), Exim adds `tls X`. */
-function readWith(clause: Clause | undefined): string | undefined {
-  if (!clause) return undefined;
-  const words = clause.words;
-  const isTls = (i: number) => words[i]?.length === 3 && words[i].toLowerCase() === "tls";
-  const text = words.filter((_, i) => !isTls(i) && !isTls(i - 1)).join(" ");
+function readWith(tokens: ReceivedToken[], bounds: ClauseBounds): string | undefined {
+  const start = bounds[2 * WITH];
+  if (start < 0) return undefined;
+  let text = "";
+  let afterTls = false;
+  for (let i = start; i < bounds[2 * WITH + 1]; i++) {
+    const token = tokens[i];
+    if (token.kind !== "word") continue;
+    const isTls = sameLetters(token.text, "tls");
+    if (!isTls && !afterTls) text = text === "" ? token.text : `${text} ${token.text}`;
+    afterTls = isTls;
+  }
   return PROTOCOLS.test(text) ? text.toUpperCase() : text || undefined;
 }
 
@@ -157,16 +188,27 @@ function readWith(clause: Clause | undefined): string | undefined {
  * name, optionally followed by "(" TCP-info ")" with the reverse-DNS name and address literal.
  * qmail writes "(HELO name)", Exim "(helo=name)": then the leading word is the reverse name.
  */
-function readFrom(clause: Clause, warnings: string[]): ReceivedFrom {
+function readFrom(
+  tokens: ReceivedToken[],
+  bounds: ClauseBounds,
+  warnings: string[],
+): ReceivedFrom {
   const from: ReceivedFrom = {};
-  const [first, ...rest] = clause.words;
-  if (rest.length > 0) warnings.push(`unexpected words in from clause: ${rest.join(" ")}`);
+  let first: string | undefined;
+  let rest = "";
   let heloInComment: string | undefined;
-  for (const comment of clause.comments) {
-    const helo = HELO_MENTION.test(comment) ? HELO.exec(comment) : null;
+  for (let i = bounds[2 * FROM]; i < bounds[2 * FROM + 1]; i++) {
+    const { kind, text } = tokens[i];
+    if (kind === "word") {
+      if (first === undefined) first = text;
+      else rest = rest === "" ? text : `${rest} ${text}`;
+      continue;
+    }
+    const helo = HELO_MENTION.test(text) ? HELO.exec(text) : null;
     if (helo) heloInComment = helo[1];
-    readTcpInfo(comment, from);
+    readTcpInfo(text, from);
   }
+  if (rest !== "") warnings.push(`unexpected words in from clause: ${rest}`);
   const literal = first === undefined ? undefined : addressLiteral(first);
   if (literal !== undefined) from.ip ??= literal;
   if (heloInComment !== undefined) {

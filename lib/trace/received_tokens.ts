@@ -37,6 +37,25 @@ const BACKSLASH = 92;
 // Inside a comment: the marks that nest or escape, found with one compiled pattern.
 const COMMENT_MARKS = /[()\\]/g;
 
+// What each US-ASCII code is to the word scanner (one table look-up per character).
+const TEXT = 0;
+const SPACE = 1; // ends a word, skipped between tokens
+const PAREN = 2; // "(": ends a word, opens a comment
+const SEMI = 3;
+const BRACKET = 4; // "<" or "[": runs to its closing mark
+const KINDS = new Uint8Array(128);
+for (const code of [SP, TAB, CR, LF]) KINDS[code] = SPACE;
+KINDS[OPEN] = PAREN;
+KINDS[SEMICOLON] = SEMI;
+KINDS[LT] = BRACKET;
+KINDS[LBRACKET] = BRACKET;
+
+/** The scanner's kind of the code unit at `i` (`TEXT` past the end and above US-ASCII). */
+function kindAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 128 ? KINDS[code] : TEXT;
+}
+
 /**
  * Splits a Received field value into tokens and date text in one pass; never throws.
  *
@@ -56,9 +75,9 @@ export function splitReceived(value: string): ReceivedLexemes {
   let cut = -1; // where the kept word that held that ";" starts, when a word did
   let pos = 0;
   while (pos < value.length) {
-    const code = value.charCodeAt(pos);
-    if (code === SP || code === TAB || code === CR || code === LF) pos++;
-    else if (code === OPEN) {
+    const kind = kindAt(value, pos);
+    if (kind === SPACE) pos++;
+    else if (kind === PAREN) {
       // RFC 5322 §3.2.2: comments nest and may hold quoted-pairs.
       const close = commentEnd(value, pos, escapes);
       const end = close < 0 ? value.length : close;
@@ -99,15 +118,16 @@ function wordEnd(text: string, start: number): number {
   let inner = -1;
   let i = start;
   while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code === SP || code === TAB || code === CR || code === LF || code === OPEN) break;
-    if (code === SEMICOLON) inner = i;
-    if (code === LT || code === LBRACKET) {
-      const close = text.indexOf(code === LT ? ">" : "]", i);
+    const kind = kindAt(text, i);
+    if (kind === TEXT) i++;
+    else if (kind === SPACE || kind === PAREN) break;
+    else if (kind === SEMI) inner = i++;
+    else {
+      const close = text.indexOf(text.charCodeAt(i) === LT ? ">" : "]", i);
       const stop = close < 0 ? text.length : close + 1;
       for (let j = i + 1; j < stop; j++) if (text.charCodeAt(j) === SEMICOLON) inner = j;
       i = stop;
-    } else i++;
+    }
   }
   wordSemicolon = inner;
   return i;
