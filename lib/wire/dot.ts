@@ -213,9 +213,20 @@ export class DotUnstuffStream extends TransformStream<Uint8Array, Uint8Array> {
  * ```
  */
 export class DotStuffer {
+  readonly #stuffDots: boolean;
   #lineStart = true;
   #pendingCr = false;
   #ended = false;
+
+  /**
+   * An encoder at the start of a message.
+   *
+   * @param options `stuffDots: false` only makes line endings CRLF, for BDAT content (RFC 3030
+   *   §2: counted, not dot-stuffed, yet still lines ending in CRLF for a text message)
+   */
+  constructor(options: { stuffDots?: boolean } = {}) {
+    this.#stuffDots = options.stuffDots ?? true;
+  }
 
   /** Encodes the next chunk of the message; views of it where nothing changes. */
   push(chunk: Uint8Array): Uint8Array[] {
@@ -238,7 +249,7 @@ export class DotStuffer {
       if (this.#lineStart) {
         this.#lineStart = false;
         // RFC 5321 §4.5.2: a line starting with "." gets another "." in front.
-        if (chunk[i] === DOT) {
+        if (chunk[i] === DOT && this.#stuffDots) {
           emit(chunk.subarray(run, i));
           out.push(EXTRA_DOT);
           run = i;
@@ -272,6 +283,41 @@ export class DotStuffer {
     this.#ended = true;
     const atLineStart = this.#lineStart && !this.#pendingCr;
     return atLineStart ? Uint8Array.of(DOT, CR, LF) : Uint8Array.of(CR, LF, DOT, CR, LF);
+  }
+
+  /** Ends content sent without an end-of-data line (BDAT): a CR left pending as CRLF. */
+  endLines(): Uint8Array {
+    if (this.#ended) throw new WireError("DATA body already ended");
+    this.#ended = true;
+    return this.#pendingCr ? CRLF : EMPTY;
+  }
+}
+
+/**
+ * The content with every line ending written as CRLF (a bare LF or CR too) and nothing else
+ * changed: for BDAT, where the content is counted instead of dot-stuffed (RFC 3030 §2).
+ *
+ * @example
+ * ```ts
+ * import { CrlfStream } from "./dot.ts";
+ * const message = ReadableStream.from([new TextEncoder().encode(".Hi\n")]);
+ * const content = message.pipeThrough(new CrlfStream()); // ".Hi\r\n"
+ * ```
+ */
+export class CrlfStream extends TransformStream<Uint8Array, Uint8Array> {
+  /** Creates the stream with a fresh encoder. */
+  constructor() {
+    const encoder = new DotStuffer({ stuffDots: false });
+    super({
+      transform(chunk, controller) {
+        const pieces = encoder.push(chunk);
+        if (pieces.length > 0) controller.enqueue(concatBytes(pieces));
+      },
+      flush(controller) {
+        const rest = encoder.endLines();
+        if (rest.length > 0) controller.enqueue(rest);
+      },
+    });
   }
 }
 

@@ -55,6 +55,7 @@ export {
 } from "./esmtp_parameters.ts";
 export { xtextDecode, xtextEncode } from "./xtext.ts";
 export {
+  CrlfStream,
   type DotDecodeResult,
   DotStuffer,
   DotStuffStream,

@@ -276,6 +276,20 @@ Deno.test("CHUNKING: the message goes as BDAT n LAST; --no-chunking sends DATA",
   ok(!data.commands.some((c) => c.startsWith("BDAT")));
 });
 
+Deno.test("CHUNKING: a --data file with LF line ends goes out as CRLF lines, as over DATA", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/lf.eml`, "Subject: lf\n\n.first\nsecond\rthird\n");
+  const server = scriptedServer({ EHLO: "250-fake.test\r\n250 CHUNKING" });
+  const result = await postie([
+    ...["--server", `127.0.0.1:${server.port}`, "--envelope-from", "a@x.test"],
+    ...["--to", "b@y.test", "--data", `${dir}/lf.eml`],
+  ]);
+  await server.served;
+  equal(result.code, 0, result.stderr);
+  match(server.commands.find((c) => c.startsWith("BDAT"))!, /^BDAT 38 LAST$/);
+  deepEqual(server.content, ["Subject: lf", "", ".first", "second", "third", ""]);
+});
+
 Deno.test("LMTP: one reply per recipient after the data; one refused exits 75", async () => {
   const result = await against(
     { LHLO: "250 fake.test", ".": "250 2.1.5 b delivered\r\n452 4.2.2 c over quota" },

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { DotStuffer, DotStuffStream, DotUnstuffer, DotUnstuffStream } from "../../lib/wire/dot.ts";
+import {
+  CrlfStream,
+  DotStuffer,
+  DotStuffStream,
+  DotUnstuffer,
+  DotUnstuffStream,
+} from "../../lib/wire/dot.ts";
 import { UnexpectedEofError, WireError } from "../../lib/wire/errors.ts";
 import { concatBytes } from "../../lib/wire/bytes.ts";
 
@@ -263,5 +269,23 @@ Deno.test("property: on normalised content unstuff(stuff(x)) is exactly x", () =
       assert.equal(unstuff([bin(stuff([bin(x)]))]).output, x);
     }),
     { numRuns: 3000 },
+  );
+});
+
+Deno.test("property: CrlfStream makes every line ending CRLF and changes nothing else", async () => {
+  const bytes = fc.constantFrom(...bin("ab.\r\n"));
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.array(bytes, { maxLength: 12 }), { maxLength: 8 }),
+      async (chunks) => {
+        const input = chunks.map((chunk) => Uint8Array.from(chunk));
+        const out = await Array.fromAsync(
+          ReadableStream.from(input).pipeThrough(new CrlfStream()),
+        );
+        const expected = join(input).replace(/\r\n|\r|\n/g, "\r\n");
+        assert.equal(join(out), expected);
+      },
+    ),
+    { numRuns: 2000 },
   );
 });

@@ -7,7 +7,7 @@
  */
 
 import { formatCommand } from "../../wire/command.ts";
-import { DotStuffStream } from "../../wire/dot.ts";
+import { CrlfStream, DotStuffStream } from "../../wire/dot.ts";
 import { LineReader, TEXT_LINE_LIMIT } from "../../wire/line_reader.ts";
 import { type Reply, ReplyParser } from "../../wire/reply.ts";
 import { contentBatches } from "./content_batches.ts";
@@ -276,7 +276,9 @@ class ClientIo {
    * step after the last chunk's command, or after a refused chunk.
    */
   async writeChunks(session: ClientSession, content: ReadableStream<Uint8Array>) {
-    for await (const batch of contentBatches(content, BDAT_CHUNK_OCTETS)) {
+    // A file with LF line ends still goes out as CRLF lines, as over DATA.
+    const lines = content.pipeThrough(new CrlfStream());
+    for await (const batch of contentBatches(lines, BDAT_CHUNK_OCTETS)) {
       const command = session.chunk(batch.size, batch.last);
       await this.writeCommands([command]);
       const echo = this.#echo();
