@@ -1,13 +1,13 @@
 import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert/strict";
 import { runPostie } from "./run_postie.ts";
 
-const SUBCOMMANDS = ["serve", "send", "mx", "parse", "trace", "queue"];
+const SUBCOMMANDS = ["serve", "send", "sendmail", "mx", "parse", "trace", "queue"];
 
 function postie(args: string[], env: Record<string, string> = {}) {
   return runPostie(args, { env });
 }
 
-Deno.test("--help lists the six subcommands and exits 0", async () => {
+Deno.test("--help lists every subcommand and exits 0", async () => {
   const { code, stdout } = await postie(["--help"]);
   assertEquals(code, 0);
   for (const name of SUBCOMMANDS) assertMatch(stdout, new RegExp(`^  ${name}\\b`, "m"));
