@@ -67,8 +67,8 @@ export function sendmailCommand() {
       "after",
       `
 Examples:
-  printf 'Subject: hi\\n\\nhello\\n' | postie sendmail -f a@example.test b@example.test
   postie sendmail -t -i < message.eml
+  printf 'Subject: hi\\n\\nhello\\n' | postie sendmail -f a@example.test b@example.test
   php.ini:        sendmail_path = "postie sendmail -t -i"
   git config:     sendemail.sendmailCmd "postie sendmail --server mx.example.test:25"`,
     )
