@@ -126,7 +126,7 @@ export function parseHeaderBlock(block: Uint8Array, warnings: string[]): HeaderF
   let nameEnd = -1;
   let pos = 0;
   while (pos < block.length) {
-    const lf = block.indexOf(LF, pos);
+    const lf = lineEnd(block, text, pos);
     const next = lf < 0 ? block.length : lf + 1;
     if (start >= 0 && isContinuation(block, pos)) {
       pos = next;
@@ -142,6 +142,14 @@ export function parseHeaderBlock(block: Uint8Array, warnings: string[]): HeaderF
   }
   if (start >= 0) fields.push(headerField(block, start, nameEnd, block.length, text));
   return fields;
+}
+
+/**
+ * The LF ending the line at `pos`, or -1. A string's `indexOf` costs a fraction of a typed
+ * array's, so the block's text is searched when there is one.
+ */
+function lineEnd(block: Uint8Array, text: string | undefined, pos: number): number {
+  return text === undefined ? block.indexOf(LF, pos) : text.indexOf("\n", pos);
 }
 
 /**
