@@ -118,9 +118,15 @@ export function isContinuation(line: Uint8Array, at = 0): boolean {
 /**
  * Splits a header block (fields and their line breaks, no blank line) into fields. Lines
  * that neither start a field nor continue one are skipped with a warning.
+ *
+ * @param asciiBlock the block as text, when the caller has decoded it and found it US-ASCII
  */
-export function parseHeaderBlock(block: Uint8Array, warnings: string[]): HeaderField[] {
-  const text = asciiText(block);
+export function parseHeaderBlock(
+  block: Uint8Array,
+  warnings: string[],
+  asciiBlock?: string,
+): HeaderField[] {
+  const text = asciiBlock ?? asciiText(block);
   const fields: HeaderField[] = [];
   let start = -1; // where the field being read starts, if one is
   let nameEnd = -1;

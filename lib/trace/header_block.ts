@@ -24,36 +24,38 @@ export function readHeaderFields(bytes: Uint8Array, warnings: string[]): HeaderF
   let start = 0;
   // Leading blank lines of pasted text are not the end of the header.
   while (start < bytes.length && (bytes[start] === LF || bytes[start] === CR)) start++;
-  return parseHeaderBlock(bytes.subarray(start, headerEnd(bytes, start)), warnings);
+  const piece = bytes.subarray(start, start + PIECE);
+  const text = utf8.decode(piece);
+  // As many characters as octets: one character per octet, positions in both agree.
+  const end = text.length === piece.length ? blankLineEnd(text) : -1;
+  if (end < 0 && (text.length !== piece.length || piece.length < bytes.length - start)) {
+    return parseHeaderBlock(bytes.subarray(start, headerEndByLines(bytes, start)), warnings);
+  }
+  const length = end < 0 ? piece.length : end;
+  // Without replacement characters, one character per octet means US-ASCII.
+  const ascii = text.lastIndexOf("\uFFFD", length - 1) < 0;
+  const block = bytes.subarray(start, start + length);
+  return parseHeaderBlock(block, warnings, ascii ? text.slice(0, length) : undefined);
 }
 
-// Replacement characters, not errors: only the length of the text is trusted (see headerEnd).
+// Replacement characters, not errors: the text is trusted only when it is as long as the octets.
 const utf8 = new TextDecoder();
-/** How many octets are searched as text at a time: most headers fit in one piece. */
-const PIECE = 8192;
+/** How many octets are searched as text: most headers end within them. */
+const PIECE = 16384;
 
 /**
- * RFC 5322 §2.1: the header ends at the first empty line (CRLF CRLF, or LF LF as stored).
- * Searched in text a piece at a time (a string's `indexOf` costs a fraction of a typed
- * array's); pieces overlap by two octets, so a blank line across two of them is found. A
- * piece that decodes to fewer characters than it has octets is not US-ASCII: from there on,
- * positions in text are not positions in octets, and the octets are searched line by line.
+ * RFC 5322 §2.1: the header ends at the first empty line (CRLF CRLF, or LF LF as stored):
+ * where it ends in `text` (after the first of its LFs), or -1. A string's `indexOf` costs a
+ * fraction of a typed array's.
  */
-function headerEnd(bytes: Uint8Array, start: number): number {
-  for (let from = start; from < bytes.length; from += PIECE - 2) {
-    const piece = bytes.subarray(from, from + PIECE);
-    const text = utf8.decode(piece);
-    if (text.length !== piece.length) return headerEndByLines(bytes, from);
-    const lf = text.indexOf("\n\n");
-    const crlf = text.indexOf("\n\r\n");
-    const first = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf);
-    if (first >= 0) return from + first + 1;
-    if (from + PIECE >= bytes.length) break;
-  }
-  return bytes.length;
+function blankLineEnd(text: string): number {
+  const lf = text.indexOf("\n\n");
+  const crlf = text.indexOf("\n\r\n");
+  const first = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf);
+  return first < 0 ? -1 : first + 1;
 }
 
-/** {@link headerEnd} over octets: the first LF followed by LF or CRLF. */
+/** RFC 5322 §2.1 over octets, line by line: after the first LF followed by LF or CRLF. */
 function headerEndByLines(bytes: Uint8Array, start: number): number {
   let pos = bytes.indexOf(LF, start);
   while (pos >= 0) {
