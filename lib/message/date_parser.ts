@@ -1,7 +1,7 @@
 /**
  * Parsing the RFC 5322 §3.3 date-time of a Date field into an instant, obsolete forms of
- * §4.3 included. A cursor reads the text code by code: Received fields carry one date-time
- * each, so a trace parses tens of thousands of them.
+ * §4.3 included. The text is read code by code, positions passed from step to step: Received
+ * fields carry one date-time each, so a trace parses tens of thousands of them.
  *
  * @module
  */
@@ -46,6 +46,7 @@ const COLON = 58;
 const COMMA = 44;
 const HYPHEN = 45;
 const PLUS = 43;
+const MS_PER_MINUTE = 60_000;
 
 /**
  * Reads a Date field value as an instant; `undefined` when it is not a date-time.
@@ -57,132 +58,116 @@ const PLUS = 43;
  * parseDate("Thu, 13 Feb 1969 23:32:54 -0330")?.toISOString(); // "1969-02-14T03:02:54.000Z"
  * ```
  */
-export function parseDate(text: string): Date | undefined {
-  const at = new DateCursor(text.includes("(") ? text.replace(COMMENT, " ") : text);
-  // RFC 5322 §3.3: date-time = [ day-of-week "," ] date time [CFWS]; §4.3 lets the comma go.
-  at.space();
-  if (at.letters() > 0) {
-    at.space();
-    at.take(COMMA);
-    at.space();
-  }
+export function parseDate(value: string): Date | undefined {
+  const text = value.includes("(") ? value.replace(COMMENT, " ") : value;
+  // RFC 5322 §3.3: date-time = [ day-of-week "," ] date time; §4.3 lets the comma go.
+  let pos = skipSpace(text, 0);
+  const dayName = skipLetters(text, pos);
+  if (dayName > pos) pos = skipSpace(text, skipComma(text, skipSpace(text, dayName)));
   // date = day month year; §4.3 obs-date allows "-" between them (RFC 850 style).
-  const day = at.number(1, 2, true);
-  at.separator();
-  const month = at.month();
-  at.separator();
-  let year = at.number(2, 4, true);
-  const yearDigits = at.digits;
-  if (day < 0 || month < 0 || year < 0 || at.space() === 0) return undefined;
-  const hour = at.number(1, 2, true);
-  at.space();
-  if (hour < 0 || !at.take(COLON)) return undefined;
-  at.space();
-  const minute = at.number(1, 2, false);
-  const second = at.seconds();
-  const offset = at.zone();
-  // RFC 5322 §4.3: a two-digit year below 50 is 20xx, otherwise 19xx; three digits add 1900.
-  if (yearDigits === 2) year += year < 50 ? 2000 : 1900;
-  else if (yearDigits === 3) year += 1900;
-  if (minute < 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return undefined;
-  }
-  const utc = Date.UTC(year, month, day, hour, minute, Math.min(second, 59));
-  return new Date(utc - offset * 60_000);
+  const dayEnd = digitsEnd(text, pos, 2);
+  if (dayEnd === pos || isDigit(text.charCodeAt(dayEnd))) return undefined;
+  const day = decimal(text, pos, dayEnd);
+  const monthStart = skipSeparator(text, dayEnd);
+  const monthEnd = skipLetters(text, monthStart);
+  if (monthEnd - monthStart < 3) return undefined;
+  const month = MONTH_KEYS.indexOf(letterKey(text, monthStart));
+  pos = skipSeparator(text, monthEnd);
+  const yearEnd = digitsEnd(text, pos, 4);
+  if (yearEnd - pos < 2 || isDigit(text.charCodeAt(yearEnd))) return undefined;
+  const year = fullYear(decimal(text, pos, yearEnd), yearEnd - pos);
+  const timeStart = skipSpace(text, yearEnd);
+  if (timeStart === yearEnd || month < 0 || day < 1 || day > 31) return undefined;
+  const time = timeOfDay(text, timeStart);
+  // Date.UTC as before the split: years 0–99 of four digits ("0026") are 19xx there.
+  return Number.isNaN(time) ? undefined : new Date(Date.UTC(year, month, day) + time);
 }
 
-/** A position in date-time text; each read moves past what it matched. */
-class DateCursor {
-  /** Where the next read starts. */
-  pos = 0;
-  /** How many digits the last {@link number} read. */
-  digits = 0;
-
-  constructor(readonly text: string) {}
-
-  /** Skips white space; returns how much. */
-  space(): number {
-    const start = this.pos;
-    while (isSpace(this.text.charCodeAt(this.pos))) this.pos++;
-    return this.pos - start;
-  }
-
-  /** Moves past `code` when it comes next. */
-  take(code: number): boolean {
-    if (this.text.charCodeAt(this.pos) !== code) return false;
-    this.pos++;
-    return true;
-  }
-
-  /** Skips "-" between date parts, with white space around it. */
-  separator(): void {
-    this.space();
-    this.take(HYPHEN);
-    this.space();
-  }
-
-  /** Skips ASCII letters; returns how many. */
-  letters(): number {
-    const start = this.pos;
-    while (isLetter(this.text.charCodeAt(this.pos))) this.pos++;
-    return this.pos - start;
-  }
-
-  /**
-   * A decimal number of `min` to `max` digits, or -1. With `whole`, a longer run of digits is
-   * no number; without, the digits after `max` are left unread.
-   */
-  number(min: number, max: number, whole: boolean): number {
-    let value = 0;
-    let count = 0;
-    let code = this.text.charCodeAt(this.pos);
-    while (count < max && isDigit(code)) {
-      value = value * 10 + code - 48;
-      count++;
-      code = this.text.charCodeAt(this.pos + count);
+/**
+ * RFC 5322 §3.3: time = hour ":" minute [ ":" second ] zone, read from `pos`: milliseconds
+ * since midnight UTC of the day (the zone's offset taken off), NaN when it is no time.
+ */
+function timeOfDay(text: string, pos: number): number {
+  const hourEnd = digitsEnd(text, pos, 2);
+  if (hourEnd === pos || isDigit(text.charCodeAt(hourEnd))) return NaN;
+  const hour = decimal(text, pos, hourEnd);
+  const colon = skipSpace(text, hourEnd);
+  if (text.charCodeAt(colon) !== COLON) return NaN;
+  const minuteStart = skipSpace(text, colon + 1);
+  const minuteEnd = digitsEnd(text, minuteStart, 2);
+  if (minuteEnd === minuteStart) return NaN;
+  const minute = decimal(text, minuteStart, minuteEnd);
+  // Seconds are optional; without them, the zone follows the minute.
+  let end = minuteEnd;
+  let second = 0;
+  const secondColon = skipSpace(text, minuteEnd);
+  if (text.charCodeAt(secondColon) === COLON) {
+    const secondStart = skipSpace(text, secondColon + 1);
+    const secondEnd = digitsEnd(text, secondStart, 2);
+    if (secondEnd > secondStart) {
+      second = decimal(text, secondStart, secondEnd);
+      end = secondEnd;
     }
-    if (count < min || (whole && isDigit(code))) return -1;
-    this.pos += count;
-    this.digits = count;
-    return value;
   }
+  if (hour > 23 || minute > 59 || second > 60) return NaN;
+  // RFC 5322 §3.3: a leap second (60) is read as the second before it.
+  const local = ((hour * 60 + minute) * 60 + Math.min(second, 59)) * 1000;
+  return local - zoneOffset(text, skipSpace(text, end)) * MS_PER_MINUTE;
+}
 
-  /** A month name (its first three letters count, as in "Sept"): 0 for January, or -1. */
-  month(): number {
-    const start = this.pos;
-    if (this.letters() < 3) return -1;
-    return MONTH_KEYS.indexOf(letterKey(this.text, start));
-  }
+/** RFC 5322 §4.3: a two-digit year below 50 is 20xx, otherwise 19xx; three digits add 1900. */
+function fullYear(year: number, digits: number): number {
+  if (digits === 2) return year + (year < 50 ? 2000 : 1900);
+  return digits === 3 ? year + 1900 : year;
+}
 
-  /** Optional ":" second; 0 when absent (the position stays after the minute). */
-  seconds(): number {
-    const start = this.pos;
-    this.space();
-    if (this.take(COLON)) {
-      this.space();
-      const second = this.number(1, 2, false);
-      if (second >= 0) return second;
-    }
-    this.pos = start;
-    return 0;
+/** The zone at `pos`, "+hhmm" / "-hhmm" or an obsolete name, in minutes east of UTC (0 if none). */
+function zoneOffset(text: string, pos: number): number {
+  const sign = text.charCodeAt(pos);
+  if (sign === PLUS || sign === HYPHEN) {
+    if (digitsEnd(text, pos + 1, 4) !== pos + 5) return 0;
+    const minutes = decimal(text, pos + 1, pos + 3) * 60 + decimal(text, pos + 3, pos + 5);
+    return sign === HYPHEN ? -minutes : minutes;
   }
+  const end = skipLetters(text, pos);
+  return end === pos ? 0 : ZONES.get(text.slice(pos, end).toLowerCase()) ?? 0;
+}
 
-  /** Optional zone, "+hhmm" / "-hhmm" or an obsolete name, as minutes east of UTC (0 if none). */
-  zone(): number {
-    this.space();
-    const sign = this.text.charCodeAt(this.pos);
-    if (sign === PLUS || sign === HYPHEN) {
-      this.pos++;
-      const hours = this.number(2, 2, false);
-      const minutes = this.number(2, 2, false);
-      if (hours < 0 || minutes < 0) return 0;
-      return (sign === HYPHEN ? -1 : 1) * (hours * 60 + minutes);
-    }
-    const start = this.pos;
-    const length = this.letters();
-    if (length === 0) return 0;
-    return ZONES.get(this.text.slice(start, start + length).toLowerCase()) ?? 0;
+/** Where a run of at most `max` digits from `pos` ends. */
+function digitsEnd(text: string, pos: number, max: number): number {
+  let end = pos;
+  while (end - pos < max && isDigit(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** The decimal value of the digits `text[start, end)`. */
+function decimal(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+}
+
+/** Past white space and one "-" in it (between date parts). */
+function skipSeparator(text: string, pos: number): number {
+  const hyphen = skipSpace(text, pos);
+  return skipSpace(text, text.charCodeAt(hyphen) === HYPHEN ? hyphen + 1 : hyphen);
+}
+
+function skipComma(text: string, pos: number): number {
+  return text.charCodeAt(pos) === COMMA ? pos + 1 : pos;
+}
+
+function skipLetters(text: string, pos: number): number {
+  while (isLetter(text.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+function skipSpace(text: string, pos: number): number {
+  let code = text.charCodeAt(pos);
+  while (code === 32 || (code >= 9 && code <= 13) || (code >= 0xa0 && isWideSpace(code))) {
+    code = text.charCodeAt(++pos);
   }
+  return pos;
 }
 
 /** Three letters at `at` in lower case as one number (letters only: `| 0x20` lowers them). */
@@ -200,9 +185,8 @@ function isLetter(code: number): boolean {
   return lower >= 97 && lower <= 122;
 }
 
-/** ECMAScript white space and line terminators (what `\s` and `trim` know). */
-function isSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+/** ECMAScript white space and line terminators above US-ASCII (`\s` and `trim` know them). */
+function isWideSpace(code: number): boolean {
   return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ||
     code === 0x3000 || code === 0xfeff;

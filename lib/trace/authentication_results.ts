@@ -35,7 +35,7 @@ export interface AuthenticationResults {
  */
 export function parseAuthenticationResults(value: string): AuthenticationResults {
   // RFC 8601 §2.2: authres-header = authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
-  const text = value.replace(/\([^()]*\)/g, " ");
+  const text = value.includes("(") ? value.replace(/\([^()]*\)/g, " ") : value;
   const [head, ...rest] = text.split(";");
   // Exchange Online writes no authserv-id: then the first part is already a result.
   const missingId = /^\s*[\w.-]+\s*=/.test(head);

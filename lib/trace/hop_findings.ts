@@ -8,6 +8,7 @@ import { organizationalDomain } from "../dns/organizational_domain.ts";
 import { formatDuration } from "./duration.ts";
 import type { TraceContext, TraceFinding } from "./finding.ts";
 import type { Hop } from "./hop.ts";
+import type { ReceivedFrom } from "./received.ts";
 import { reservedRange } from "./ip_range.ts";
 import { hostName, isHostName } from "./trust.ts";
 
@@ -27,18 +28,18 @@ export function checkChain({ hops }: TraceContext): TraceFinding[] {
     const hop = hops[i];
     const previous = hops[i - 1].received;
     const { from, by } = hop.received;
-    const names = from.helo === from.reverseName ? [from.helo] : [from.helo, from.reverseName];
-    const known = names.filter((name) => name !== undefined);
+    const { helo, reverseName } = from;
     // A `by` that is an address or a bare label cannot be compared with names without DNS.
-    if (!isHostName(previous.by) || known.length === 0) continue;
-    if (known.some((name) => sameHost(name, previous.by!))) continue;
+    if (!isHostName(previous.by) || (helo === undefined && reverseName === undefined)) continue;
+    if (helo !== undefined && sameHost(helo, previous.by)) continue;
+    if (reverseName !== undefined && sameHost(reverseName, previous.by)) continue;
     // A content filter hands mail back over loopback to the host that received it.
     const loopback = from.ip !== undefined && reservedRange(from.ip) === "loopback";
     if (loopback && by !== undefined && sameHost(by, previous.by)) continue;
     findings.push({
       severity: "warning",
       code: "broken-chain",
-      message: `hop ${hop.index} says it came from ${known.join(" / ")}, ` +
+      message: `hop ${hop.index} says it came from ${claimedNames(from)}, ` +
         `but hop ${hops[i - 1].index} was received by ${previous.by}`,
       hop: hop.index,
     });
@@ -46,20 +47,28 @@ export function checkChain({ hops }: TraceContext): TraceFinding[] {
   return findings;
 }
 
+/** The names a client gave itself: its HELO name, its reverse name, or both ("a / b"). */
+function claimedNames({ helo, reverseName }: ReceivedFrom): string {
+  if (helo === undefined || helo === reverseName) return reverseName ?? "";
+  return reverseName === undefined ? helo : `${helo} / ${reverseName}`;
+}
+
 /** Private, loopback, documentation… addresses on hops outside the recipient's infrastructure. */
 export function checkReservedAddresses({ hops }: TraceContext): TraceFinding[] {
-  return hops.filter((hop) => !hop.trusted).flatMap((hop) => {
+  const findings: TraceFinding[] = [];
+  for (const hop of hops) {
     const ip = hop.received.from.ip;
-    const range = ip === undefined ? undefined : reservedRange(ip);
+    const range = hop.trusted || ip === undefined ? undefined : reservedRange(ip);
     // Authenticated submission from a laptop on a home network is normal.
-    if (range === undefined || AUTHENTICATED.test(hop.received.with ?? "")) return [];
-    return [{
+    if (range === undefined || AUTHENTICATED.test(hop.received.with ?? "")) continue;
+    findings.push({
       severity: range === "loopback" ? "info" : "warning",
       code: "private-ip",
       message: `hop ${hop.index} outside the trusted hosts came from ${ip}, a ${range} address`,
       hop: hop.index,
-    }];
-  });
+    });
+  }
+  return findings;
 }
 
 /**
@@ -67,31 +76,34 @@ export function checkReservedAddresses({ hops }: TraceContext): TraceFinding[] {
  * host's reverse DNS lookup names another organisation, the client misnamed itself.
  */
 export function checkHeloName({ hops }: TraceContext): TraceFinding[] {
-  return hops.flatMap((hop): TraceFinding[] => {
+  const findings: TraceFinding[] = [];
+  for (const hop of hops) {
     const { helo, reverseName } = hop.received.from;
-    if (!isHostName(helo) || !isHostName(reverseName)) return [];
-    if (sameHost(helo, reverseName)) return [];
-    return [{
+    if (!isHostName(helo) || !isHostName(reverseName) || sameHost(helo, reverseName)) continue;
+    findings.push({
       severity: "info",
       code: "helo-mismatch",
       message: `hop ${hop.index}: HELO ${helo} but reverse DNS says ${reverseName}`,
       hop: hop.index,
-    }];
-  });
+    });
+  }
+  return findings;
 }
 
 /** A hop between two hosts (not over loopback) that does not record TLS. */
 export function checkTls({ hops }: TraceContext): TraceFinding[] {
-  return hops.flatMap((hop) => {
+  const findings: TraceFinding[] = [];
+  for (const hop of hops) {
     const { from, tls, by } = hop.received;
-    if (tls || from.ip === undefined || reservedRange(from.ip) === "loopback") return [];
-    return [{
+    if (tls || from.ip === undefined || reservedRange(from.ip) === "loopback") continue;
+    findings.push({
       severity: "warning",
       code: "no-tls",
       message: `hop ${hop.index} (${clientName(hop)} to ${by ?? "?"}) records no TLS`,
       hop: hop.index,
-    }];
-  });
+    });
+  }
+  return findings;
 }
 
 /** Large delays, and negative ones: clock skew between two hosts, not time travel. */
@@ -121,6 +133,7 @@ export function clientName(hop: Hop): string {
 
 /** Same host name, or the same organisational domain (RFC 7489 §3.2). */
 function sameHost(a: string, b: string): boolean {
+  if (a === b) return true;
   const x = hostName(a);
   const y = hostName(b);
   return x === y || (x.includes(".") && organizationalDomain(x) === organizationalDomain(y));

@@ -66,8 +66,11 @@ function ipv4Value(text: string): number | undefined {
 export function reservedRange(ip: string): string | undefined {
   const value = ipv4Value(ip);
   if (value !== undefined) {
-    const hit = V4_RANGES.find(([base, bits]) => value >>> (32 - bits) === base >>> (32 - bits));
-    return hit?.[2];
+    for (const range of V4_RANGES) {
+      const shift = 32 - range[1];
+      if (value >>> shift === range[0] >>> shift) return range[2];
+    }
+    return undefined;
   }
   return isIpAddress(ip) ? v6Range(ip.toLowerCase()) : undefined;
 }

@@ -50,12 +50,6 @@ KINDS[SEMICOLON] = SEMI;
 KINDS[LT] = BRACKET;
 KINDS[LBRACKET] = BRACKET;
 
-/** The scanner's kind of the code unit at `i` (`TEXT` past the end and above US-ASCII). */
-function kindAt(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  return code < 128 ? KINDS[code] : TEXT;
-}
-
 /**
  * Splits a Received field value into tokens and date text in one pass; never throws.
  *
@@ -75,7 +69,8 @@ export function splitReceived(value: string): ReceivedLexemes {
   let cut = -1; // where the kept word that held that ";" starts, when a word did
   let pos = 0;
   while (pos < value.length) {
-    const kind = kindAt(value, pos);
+    const code = value.charCodeAt(pos);
+    const kind = code < 128 ? KINDS[code] : TEXT;
     if (kind === SPACE) pos++;
     else if (kind === PAREN) {
       // RFC 5322 §3.2.2: comments nest and may hold quoted-pairs.
@@ -118,12 +113,13 @@ function wordEnd(text: string, start: number): number {
   let inner = -1;
   let i = start;
   while (i < text.length) {
-    const kind = kindAt(text, i);
+    const code = text.charCodeAt(i);
+    const kind = code < 128 ? KINDS[code] : TEXT;
     if (kind === TEXT) i++;
     else if (kind === SPACE || kind === PAREN) break;
     else if (kind === SEMI) inner = i++;
     else {
-      const close = text.indexOf(text.charCodeAt(i) === LT ? ">" : "]", i);
+      const close = text.indexOf(code === LT ? ">" : "]", i);
       const stop = close < 0 ? text.length : close + 1;
       for (let j = i + 1; j < stop; j++) if (text.charCodeAt(j) === SEMICOLON) inner = j;
       i = stop;

@@ -102,8 +102,12 @@ export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Tra
 
 /** "3 hops in 2m 05s; 1 warning", or "suspicious: …" when there is an error. */
 function verdictOf(hops: Hop[], total: number | undefined, findings: TraceFinding[]): string {
-  const count = (severity: string) => findings.filter((f) => f.severity === severity).length;
-  const [errors, warnings] = [count("error"), count("warning")];
+  let errors = 0;
+  let warnings = 0;
+  for (const { severity } of findings) {
+    if (severity === "error") errors++;
+    else if (severity === "warning") warnings++;
+  }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const travel = `${plural(hops.length, "hop")}${
     total === undefined ? "" : ` in ${formatDuration(total)}`

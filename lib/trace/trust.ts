@@ -40,7 +40,13 @@ export function trustZone(travel: readonly Received[], trustedBy: readonly strin
 export function inZone(zone: TrustZone, name: string | undefined): boolean {
   if (name === undefined) return false;
   const host = hostName(name);
-  return zone.hosts.some((trusted) => host === trusted || host.endsWith(`.${trusted}`));
+  for (const trusted of zone.hosts) {
+    if (host === trusted) return true;
+    // A subdomain: the zone host after a ".".
+    const dot = host.length - trusted.length - 1;
+    if (dot >= 0 && host.charCodeAt(dot) === 46 && host.endsWith(trusted)) return true;
+  }
+  return false;
 }
 
 /**
