@@ -70,7 +70,9 @@ function unfold(text: string): string {
   const lf = text.indexOf("\n");
   // Most values are one line: nothing to unfold.
   if (lf < 0 || lf === text.length - 1) return text.trim();
-  return text.replace(FOLD, "").trim();
+  // No fold spans the trimmed edges (folds are white space): trimmed first, the result is
+  // the string `replace` builds, not a slice of it, and reads faster.
+  return text.trim().replace(FOLD, "");
 }
 
 /**

@@ -71,11 +71,19 @@ export function buildHops(
  * last hop with a time; `undefined` when fewer than two instants are known.
  */
 export function totalSeconds(hops: readonly Hop[], date: Date | undefined): number | undefined {
-  const times = hops.flatMap((hop) => hop.received.time ? [hop.received.time.getTime()] : []);
-  const start = date?.getTime() ?? times[0];
-  const end = times.at(-1);
-  if (start === undefined || end === undefined || (date === undefined && times.length < 2)) {
+  let first: number | undefined;
+  let last: number | undefined;
+  let count = 0;
+  for (const hop of hops) {
+    const time = hop.received.time?.getTime();
+    if (time === undefined) continue;
+    first ??= time;
+    last = time;
+    count++;
+  }
+  const start = date?.getTime() ?? first;
+  if (start === undefined || last === undefined || (date === undefined && count < 2)) {
     return undefined;
   }
-  return (end - start) / 1000;
+  return (last - start) / 1000;
 }

@@ -10,7 +10,7 @@ import { checkArc } from "./arc_findings.ts";
 import { checkAuthenticationResults, checkReceivedSpf } from "./auth_findings.ts";
 import { checkDate } from "./date_findings.ts";
 import { formatDuration } from "./duration.ts";
-import type { TraceCheck, TraceContext, TraceFinding } from "./finding.ts";
+import type { TraceCheck, TraceContext, TraceFinding, TraceSeverity } from "./finding.ts";
 import { readHeaderFields } from "./header_block.ts";
 import { buildHops, type Hop, totalSeconds } from "./hop.ts";
 import {
@@ -69,7 +69,7 @@ export interface Trace {
   verdict: string;
 }
 
-const RANK = { error: 0, warning: 1, info: 2 };
+const SEVERITIES: TraceSeverity[] = ["error", "warning", "info"];
 
 /**
  * Traces a message or its header alone (CRLF or LF, with or without the blank line).
@@ -93,11 +93,19 @@ export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Tra
   const hops = buildHops(header.received, date, firstTrustedHop(travel, zone));
   const now = options.now ?? new Date();
   const context: TraceContext = { hops, fields, header, date, zone, now };
-  const findings = CHECKS.flatMap((check) => check(context))
-    .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const findings = bySeverity(CHECKS.flatMap((check) => check(context)));
   const total = totalSeconds(hops, date);
   const trace = { fields, header, hops, date, totalSeconds: total, zone, findings };
   return { ...trace, warnings, verdict: verdictOf(hops, total, findings) };
+}
+
+/** The findings most severe first, in check order within a severity (a stable sort). */
+function bySeverity(findings: TraceFinding[]): TraceFinding[] {
+  const sorted: TraceFinding[] = [];
+  for (const severity of SEVERITIES) {
+    for (const finding of findings) if (finding.severity === severity) sorted.push(finding);
+  }
+  return sorted;
 }
 
 /** "3 hops in 2m 05s; 1 warning", or "suspicious: …" when there is an error. */
