@@ -62,6 +62,7 @@ export function splitReceived(value: string): ReceivedLexemes {
   const warnings: string[] = [];
   const tokens: ReceivedToken[] = [];
   const escapes = value.includes("\\");
+  const last = value.lastIndexOf(";");
   // RFC 5321 §4.4: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time: the
   // date-time follows the last ";" outside comments, and only the tokens before it count.
   let semicolon = -1;
@@ -89,6 +90,8 @@ export function splitReceived(value: string): ReceivedLexemes {
         semicolon = inner;
         kept = inner > pos ? tokens.length : tokens.length - 1;
         cut = inner > pos ? pos : -1;
+        // No ";" after this one: the rest is the date-time, and its tokens would be dropped.
+        if (inner === last) break;
       }
       pos = end;
     }
