@@ -7,6 +7,7 @@
 
 import { parseDate } from "../message/date_parser.ts";
 import { isIpAddress } from "./ip_range.ts";
+import { isKeyword } from "./keyword.ts";
 import type { Received, ReceivedFrom } from "./received.ts";
 import { type ReceivedToken, splitReceived } from "./received_tokens.ts";
 import { readTls } from "./tls_info.ts";
@@ -87,20 +88,8 @@ export function parseReceived(value: string): Received {
 function clauseIndex(text: string): number {
   // Every keyword is 2 to 4 letters: most words are rejected by their length.
   if (text.length < 2 || text.length > 4) return -1;
-  for (let k = 0; k < CLAUSES.length; k++) if (sameLetters(text, CLAUSES[k])) return k;
+  for (let k = 0; k < CLAUSES.length; k++) if (isKeyword(text, CLAUSES[k])) return k;
   return -1;
-}
-
-/**
- * Whether `text` is `lower` in any case. `lower` is lower-case letters and "-" (which "\r"
- * would match too; words hold no line breaks).
- */
-function sameLetters(text: string, lower: string): boolean {
-  if (text.length !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) {
-    if ((text.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /** Groups tokens under the clause keyword before them; leading comments belong to no clause. */
@@ -156,7 +145,7 @@ function firstWord(
     if (kind !== "word") continue;
     if (first === undefined) first = text;
     else if (skip) skip = false;
-    else if (sameLetters(text, "tls") || sameLetters(text, "envelope-from")) skip = true;
+    else if (isKeyword(text, "tls") || isKeyword(text, "envelope-from")) skip = true;
     else unexpected.push(text);
   }
   const name = CLAUSES[clause];
@@ -176,7 +165,7 @@ function readWith(tokens: ReceivedToken[], bounds: ClauseBounds): string | undef
   for (let i = start; i < bounds[2 * WITH + 1]; i++) {
     const token = tokens[i];
     if (token.kind !== "word") continue;
-    const isTls = sameLetters(token.text, "tls");
+    const isTls = isKeyword(token.text, "tls");
     if (!isTls && !afterTls) text = text === "" ? token.text : `${text} ${token.text}`;
     afterTls = isTls;
   }
@@ -243,7 +232,7 @@ function addressLiteral(word: string): string | undefined {
 }
 
 function isUnknown(name: string): boolean {
-  return sameLetters(name, "unknown");
+  return isKeyword(name, "unknown");
 }
 
 /** An address without its angle brackets: `<a@b>` → `a@b`. */

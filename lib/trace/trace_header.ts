@@ -15,6 +15,7 @@ import {
 } from "./authentication_results.ts";
 import { type DkimSignature, parseDkimSignature } from "./dkim_signature.ts";
 import type { PlacedReceived } from "./hop.ts";
+import { isKeyword, startsWithKeyword } from "./keyword.ts";
 import { parseReceived } from "./received_parser.ts";
 import { parseReceivedSpf, type ReceivedSpf } from "./received_spf.ts";
 
@@ -79,19 +80,19 @@ export function readTraceHeader(fields: readonly HeaderField[]): TraceHeader {
   };
   const arcFields: HeaderField[] = [];
   fields.forEach((field, fieldIndex) => {
-    const name = field.name.toLowerCase();
-    if (name === "received") {
+    const name = field.name;
+    if (isKeyword(name, "received")) {
       header.received.push({ received: parseReceived(field.unfolded), fieldIndex });
-    } else if (name === "x-received") {
+    } else if (isKeyword(name, "x-received")) {
       header.xReceived.push({ received: parseReceived(field.unfolded), fieldIndex });
-    } else if (name === "authentication-results") {
+    } else if (isKeyword(name, "authentication-results")) {
       const value = parseAuthenticationResults(field.unfolded);
       header.authenticationResults.push({ value, fieldIndex });
-    } else if (name === "received-spf") {
+    } else if (isKeyword(name, "received-spf")) {
       header.receivedSpf.push({ value: parseReceivedSpf(field.unfolded), fieldIndex });
-    } else if (name === "dkim-signature") {
+    } else if (isKeyword(name, "dkim-signature")) {
       header.dkimSignatures.push(parseDkimSignature(field.unfolded));
-    } else if (name.startsWith("arc-")) arcFields.push(field);
+    } else if (startsWithKeyword(name, "arc-")) arcFields.push(field);
     else readSingle(header, name, field);
   });
   if (arcFields.length > 0) header.arc = readArcChain(arcFields);
@@ -100,10 +101,11 @@ export function readTraceHeader(fields: readonly HeaderField[]): TraceHeader {
 
 /** The fields a trace reads once: the first of each counts. */
 function readSingle(header: TraceHeader, name: string, field: HeaderField): void {
-  if (name === "date" && !("date" in header)) header.date = parseDate(field.unfolded);
-  else if (name === "from") header.from ??= field.unfolded;
-  else if (name === "message-id") header.messageId ??= field.unfolded;
-  else if (name === "return-path" && header.returnPath === undefined) {
+  if (isKeyword(name, "date")) {
+    if (!("date" in header)) header.date = parseDate(field.unfolded);
+  } else if (isKeyword(name, "from")) header.from ??= field.unfolded;
+  else if (isKeyword(name, "message-id")) header.messageId ??= field.unfolded;
+  else if (isKeyword(name, "return-path") && header.returnPath === undefined) {
     // RFC 5321 §4.4: Return-path-line = "Return-Path:" FWS Reverse-path; "<>" is the null path.
     header.returnPath = field.unfolded.replace(/^<\s*|\s*>$/g, "").trim();
   }
