@@ -1,7 +1,7 @@
 /**
  * Parsing the RFC 5322 §3.3 date-time of a Date field into an instant, obsolete forms of
- * §4.3 included. The text is read code by code, positions passed from step to step: Received
- * fields carry one date-time each, so a trace parses tens of thousands of them.
+ * §4.3 included. The text is read code by code in few functions (calls cost more than the
+ * reading): Received fields carry one date-time each, a trace parses tens of thousands.
  *
  * @module
  */
@@ -60,91 +60,101 @@ const MS_PER_MINUTE = 60_000;
  */
 export function parseDate(value: string): Date | undefined {
   const text = value.includes("(") ? value.replace(COMMENT, " ") : value;
+  let pos = 0;
+  let code = text.charCodeAt(0);
+  while (isSpace(code)) code = text.charCodeAt(++pos);
   // RFC 5322 §3.3: date-time = [ day-of-week "," ] date time; §4.3 lets the comma go.
-  let pos = skipSpace(text, 0);
-  const dayName = skipLetters(text, pos);
-  if (dayName > pos) pos = skipSpace(text, skipComma(text, skipSpace(text, dayName)));
+  if (isLetter(code)) {
+    do code = text.charCodeAt(++pos); while (isLetter(code));
+    while (isSpace(code)) code = text.charCodeAt(++pos);
+    if (code === COMMA) code = text.charCodeAt(++pos);
+    while (isSpace(code)) code = text.charCodeAt(++pos);
+  }
   // date = day month year; §4.3 obs-date allows "-" between them (RFC 850 style).
-  const dayEnd = digitsEnd(text, pos, 2);
-  if (dayEnd === pos || isDigit(text.charCodeAt(dayEnd))) return undefined;
-  const day = decimal(text, pos, dayEnd);
-  const monthStart = skipSeparator(text, dayEnd);
-  const monthEnd = skipLetters(text, monthStart);
-  if (monthEnd - monthStart < 3) return undefined;
+  const dayStart = pos;
+  let day = 0;
+  for (; pos - dayStart < 2 && isDigit(code); code = text.charCodeAt(++pos)) {
+    day = day * 10 + code - 48;
+  }
+  if (pos === dayStart || isDigit(code)) return undefined;
+  pos = skipSeparator(text, pos);
+  const monthStart = pos;
+  for (code = text.charCodeAt(pos); isLetter(code); code = text.charCodeAt(++pos));
+  if (pos - monthStart < 3) return undefined;
   const month = MONTH_KEYS.indexOf(letterKey(text, monthStart));
-  pos = skipSeparator(text, monthEnd);
-  const yearEnd = digitsEnd(text, pos, 4);
-  if (yearEnd - pos < 2 || isDigit(text.charCodeAt(yearEnd))) return undefined;
-  const year = fullYear(decimal(text, pos, yearEnd), yearEnd - pos);
-  const timeStart = skipSpace(text, yearEnd);
-  if (timeStart === yearEnd || month < 0 || day < 1 || day > 31) return undefined;
-  const time = timeOfDay(text, timeStart);
-  // Date.UTC as before the split: years 0–99 of four digits ("0026") are 19xx there.
+  pos = skipSeparator(text, pos);
+  const yearStart = pos;
+  let year = 0;
+  for (
+    code = text.charCodeAt(pos);
+    pos - yearStart < 4 && isDigit(code);
+    code = text.charCodeAt(++pos)
+  ) {
+    year = year * 10 + code - 48;
+  }
+  const digits = pos - yearStart;
+  if (digits < 2 || !isSpace(code) || month < 0 || day < 1 || day > 31) return undefined;
+  // RFC 5322 §4.3: a two-digit year below 50 is 20xx, otherwise 19xx; three digits add 1900.
+  if (digits === 2) year += year < 50 ? 2000 : 1900;
+  else if (digits === 3) year += 1900;
+  const time = timeOfDay(text, pos);
+  // Date.UTC maps years 0–99 (a four-digit "0026") to 19xx, as it always did here.
   return Number.isNaN(time) ? undefined : new Date(Date.UTC(year, month, day) + time);
 }
 
 /**
- * RFC 5322 §3.3: time = hour ":" minute [ ":" second ] zone, read from `pos`: milliseconds
+ * RFC 5322 §3.3: time = hour ":" minute [ ":" second ] zone, read from `start`: milliseconds
  * since midnight UTC of the day (the zone's offset taken off), NaN when it is no time.
  */
-function timeOfDay(text: string, pos: number): number {
-  const hourEnd = digitsEnd(text, pos, 2);
-  if (hourEnd === pos || isDigit(text.charCodeAt(hourEnd))) return NaN;
-  const hour = decimal(text, pos, hourEnd);
-  const colon = skipSpace(text, hourEnd);
-  if (text.charCodeAt(colon) !== COLON) return NaN;
-  const minuteStart = skipSpace(text, colon + 1);
-  const minuteEnd = digitsEnd(text, minuteStart, 2);
-  if (minuteEnd === minuteStart) return NaN;
-  const minute = decimal(text, minuteStart, minuteEnd);
-  // Seconds are optional; without them, the zone follows the minute.
-  let end = minuteEnd;
-  let second = 0;
-  const secondColon = skipSpace(text, minuteEnd);
-  if (text.charCodeAt(secondColon) === COLON) {
-    const secondStart = skipSpace(text, secondColon + 1);
-    const secondEnd = digitsEnd(text, secondStart, 2);
-    if (secondEnd > secondStart) {
-      second = decimal(text, secondStart, secondEnd);
-      end = secondEnd;
+function timeOfDay(text: string, start: number): number {
+  const parts = [0, 0, 0]; // hour, minute, second
+  let pos = skipSpace(text, start);
+  let end = pos; // after the last part read: the zone follows
+  for (let part = 0; part < 3; part++) {
+    if (part > 0) {
+      const colon = skipSpace(text, pos);
+      // Seconds are optional; without them, the zone follows the minute.
+      if (text.charCodeAt(colon) !== COLON) return part === 1 ? NaN : zoned(parts, text, end);
+      pos = skipSpace(text, colon + 1);
     }
+    const digitsStart = pos;
+    let code = text.charCodeAt(pos);
+    for (; pos - digitsStart < 2 && isDigit(code); code = text.charCodeAt(++pos)) {
+      parts[part] = parts[part] * 10 + code - 48;
+    }
+    // The hour has one or two digits, no more; the minute and second stop after two.
+    if (pos === digitsStart || (part === 0 && isDigit(code))) {
+      return part < 2 ? NaN : zoned(parts, text, end);
+    }
+    end = pos;
   }
-  if (hour > 23 || minute > 59 || second > 60) return NaN;
-  // RFC 5322 §3.3: a leap second (60) is read as the second before it.
-  const local = ((hour * 60 + minute) * 60 + Math.min(second, 59)) * 1000;
-  return local - zoneOffset(text, skipSpace(text, end)) * MS_PER_MINUTE;
+  return zoned(parts, text, end);
 }
 
-/** RFC 5322 §4.3: a two-digit year below 50 is 20xx, otherwise 19xx; three digits add 1900. */
-function fullYear(year: number, digits: number): number {
-  if (digits === 2) return year + (year < 50 ? 2000 : 1900);
-  return digits === 3 ? year + 1900 : year;
+/** The time of `parts` (hour, minute, second) less the zone at `pos`, or NaN out of range. */
+function zoned(parts: number[], text: string, pos: number): number {
+  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 60) return NaN;
+  // RFC 5322 §3.3: a leap second (60) is read as the second before it.
+  const local = ((parts[0] * 60 + parts[1]) * 60 + Math.min(parts[2], 59)) * 1000;
+  return local - zoneOffset(text, skipSpace(text, pos)) * MS_PER_MINUTE;
 }
 
 /** The zone at `pos`, "+hhmm" / "-hhmm" or an obsolete name, in minutes east of UTC (0 if none). */
 function zoneOffset(text: string, pos: number): number {
   const sign = text.charCodeAt(pos);
   if (sign === PLUS || sign === HYPHEN) {
-    if (digitsEnd(text, pos + 1, 4) !== pos + 5) return 0;
-    const minutes = decimal(text, pos + 1, pos + 3) * 60 + decimal(text, pos + 3, pos + 5);
+    let hhmm = 0;
+    for (let i = pos + 1; i < pos + 5; i++) {
+      const code = text.charCodeAt(i);
+      if (!isDigit(code)) return 0;
+      hhmm = hhmm * 10 + code - 48;
+    }
+    const minutes = Math.floor(hhmm / 100) * 60 + hhmm % 100;
     return sign === HYPHEN ? -minutes : minutes;
   }
-  const end = skipLetters(text, pos);
-  return end === pos ? 0 : ZONES.get(text.slice(pos, end).toLowerCase()) ?? 0;
-}
-
-/** Where a run of at most `max` digits from `pos` ends. */
-function digitsEnd(text: string, pos: number, max: number): number {
   let end = pos;
-  while (end - pos < max && isDigit(text.charCodeAt(end))) end++;
-  return end;
-}
-
-/** The decimal value of the digits `text[start, end)`. */
-function decimal(text: string, start: number, end: number): number {
-  let value = 0;
-  for (let i = start; i < end; i++) value = value * 10 + text.charCodeAt(i) - 48;
-  return value;
+  while (isLetter(text.charCodeAt(end))) end++;
+  return end === pos ? 0 : ZONES.get(text.slice(pos, end).toLowerCase()) ?? 0;
 }
 
 /** Past white space and one "-" in it (between date parts). */
@@ -153,20 +163,8 @@ function skipSeparator(text: string, pos: number): number {
   return skipSpace(text, text.charCodeAt(hyphen) === HYPHEN ? hyphen + 1 : hyphen);
 }
 
-function skipComma(text: string, pos: number): number {
-  return text.charCodeAt(pos) === COMMA ? pos + 1 : pos;
-}
-
-function skipLetters(text: string, pos: number): number {
-  while (isLetter(text.charCodeAt(pos))) pos++;
-  return pos;
-}
-
 function skipSpace(text: string, pos: number): number {
-  let code = text.charCodeAt(pos);
-  while (code === 32 || (code >= 9 && code <= 13) || (code >= 0xa0 && isWideSpace(code))) {
-    code = text.charCodeAt(++pos);
-  }
+  while (isSpace(text.charCodeAt(pos))) pos++;
   return pos;
 }
 
@@ -185,7 +183,12 @@ function isLetter(code: number): boolean {
   return lower >= 97 && lower <= 122;
 }
 
-/** ECMAScript white space and line terminators above US-ASCII (`\s` and `trim` know them). */
+/** ECMAScript white space and line terminators (what `\s` and `trim` know). */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0xa0 && isWideSpace(code));
+}
+
+/** The white space of {@link isSpace} above US-ASCII. */
 function isWideSpace(code: number): boolean {
   return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ||
