@@ -183,7 +183,10 @@ function headerField(
   text: string | undefined,
 ): HeaderField {
   const raw = block.subarray(start, end);
-  const valueStart = block.indexOf(COLON, nameEnd) + 1;
+  // The colon follows the name, after white space if any (see fieldNameEnd).
+  let colon = nameEnd;
+  while (block[colon] !== COLON) colon++;
+  const valueStart = colon + 1;
   // Field names are US-ASCII whichever way the block reads.
   if (text === undefined) {
     return new HeaderField(latin1(block.subarray(start, nameEnd)), raw, valueStart - start);
