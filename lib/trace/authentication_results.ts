@@ -23,6 +23,14 @@ export interface AuthenticationResults {
   verdicts: AuthVerdict[];
 }
 
+// RFC 8601 §2.2 pieces, compiled once: comments (not nested), a value that starts with a
+// result (no authserv-id), "method[/version]=result properties", runs of white space.
+const COMMENT = /\([^()]*\)/g;
+const RESULT_FIRST = /^\s*[\w.-]+\s*=/;
+const RESINFO = /^\s*([\w.-]+)(?:\/\d+)?\s*=\s*([\w-]+)\s*(.*)$/s;
+const SPACES = /\s+/;
+const SPACES_ALL = /\s+/g;
+
 /**
  * Parses an Authentication-Results value; never throws (a value without an authserv-id gives
  * an empty `authservId`).
@@ -35,21 +43,21 @@ export interface AuthenticationResults {
  */
 export function parseAuthenticationResults(value: string): AuthenticationResults {
   // RFC 8601 §2.2: authres-header = authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
-  const text = value.includes("(") ? value.replace(/\([^()]*\)/g, " ") : value;
+  const text = value.includes("(") ? value.replace(COMMENT, " ") : value;
   const [head, ...rest] = text.split(";");
   // Exchange Online writes no authserv-id: then the first part is already a result.
-  const missingId = /^\s*[\w.-]+\s*=/.test(head);
-  const authservId = missingId ? "" : head.trim().split(/\s+/)[0] ?? "";
+  const missingId = RESULT_FIRST.test(head);
+  const authservId = missingId ? "" : head.trim().split(SPACES)[0] ?? "";
   const resinfos = missingId ? [head, ...rest] : rest;
   const verdicts: AuthVerdict[] = [];
   for (const resinfo of resinfos) {
     // RFC 8601 §2.2: resinfo = [CFWS] ";" methodspec [ CFWS reasonspec ] [ 1*( CFWS propspec ) ]
-    const match = /^\s*([\w.-]+)(?:\/\d+)?\s*=\s*([\w-]+)\s*(.*)$/s.exec(resinfo);
+    const match = RESINFO.exec(resinfo);
     if (!match || match[1].toLowerCase() === "none") continue;
     verdicts.push({
       method: match[1].toLowerCase(),
       result: match[2].toLowerCase(),
-      properties: match[3].replace(/\s+/g, " ").trim(),
+      properties: match[3].replace(SPACES_ALL, " ").trim(),
     });
   }
   return { authservId, verdicts };

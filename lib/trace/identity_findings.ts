@@ -7,6 +7,9 @@
 
 import { organizationalDomain } from "../dns/organizational_domain.ts";
 import type { TraceContext, TraceFinding } from "./finding.ts";
+// The domain of the last address in a field value, and the dot of a fully qualified name.
+const LAST_ADDRESS_DOMAIN = /@([^\s<>@;,"()]+)>?[^@]*$/;
+const TRAILING_DOT = /\.$/;
 
 /** RFC 5322 §3.6.4: every message SHOULD have a Message-ID field. */
 export function checkMessageId({ header }: TraceContext): TraceFinding[] {
@@ -44,8 +47,8 @@ export function checkAlignment({ header }: TraceContext): TraceFinding[] {
 
 /** The domain of the (last) address in a field value, lower case. */
 function addressDomain(value: string | undefined): string | undefined {
-  const match = value === undefined ? null : /@([^\s<>@;,"()]+)>?[^@]*$/.exec(value);
-  return match?.[1].toLowerCase().replace(/\.$/, "");
+  const match = value === undefined ? null : LAST_ADDRESS_DOMAIN.exec(value);
+  return match?.[1].toLowerCase().replace(TRAILING_DOT, "");
 }
 
 function aligned(a: string, b: string): boolean {

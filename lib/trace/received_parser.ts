@@ -37,6 +37,7 @@ const HELO = /(?:^|\s)HELO[\s=]+([^\s)]+)/i;
 const LITERAL_IN_COMMENT = /\[(?:IPv6:)?([0-9a-f.:]+)\]/i;
 const ADDRESS_LITERAL = /^\[(?:IPv6:)?([0-9a-f.:]+)\](?::\d+)?$/i;
 const BARE_ADDRESS = /^(?:[^@\s]+@)?([0-9a-f.:]+)$/i;
+const WHITE_SPACE = /\s/;
 
 /**
  * Parses one Received field value (unfolded, without the field name). Never throws: what does
@@ -217,7 +218,7 @@ function readTcpInfo(comment: string, from: ReceivedFrom) {
     let name = comment.slice(0, literal.index).trim();
     if (name.includes("@")) name = name.replace(/^(?:IDENT:)?\S*@/i, "");
     if (name.endsWith(".")) name = name.slice(0, -1);
-    if (name && !isUnknown(name) && !/\s/.test(name) && !isIpAddress(name)) {
+    if (name && !isUnknown(name) && !WHITE_SPACE.test(name) && !isIpAddress(name)) {
       from.reverseName ??= name;
     }
     return;

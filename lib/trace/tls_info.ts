@@ -20,10 +20,12 @@ const TLS_PRESENT = /^(?:Google Transport Security|TLS)$/i;
 const MENTIONS_TLS = /tls|ssl|cipher|google/i;
 // RFC 3848 §2 and RFC 8314: a protocol name ending in S says TLS was used (ESMTPS, ESMTPSA…).
 const TLS_PROTOCOL = /^(?:(?:E?SMTP|UTF8SMTP|UTF8LMTP|LMTP)SA?|HTTPS|IMAPS|POP3S)$/i;
+// The ways MTAs write a protocol version: TLS1_2, TLS1.3, TLSv1.3, SSLv3.
+const VERSION_FORMS = /^(TLS|SSL)v?(\d)(?:[._](\d))?$/i;
 
 /** `TLSv1.3` for `TLS1_3`, `TLS1.3` and `TLSv1.3`; other text as written. */
 export function normalizeTlsVersion(version: string): string {
-  const match = /^(TLS|SSL)v?(\d)(?:[._](\d))?$/i.exec(version);
+  const match = VERSION_FORMS.exec(version);
   if (!match) return version;
   return `${match[1].toUpperCase()}v${match[2]}${match[3] === undefined ? "" : `.${match[3]}`}`;
 }

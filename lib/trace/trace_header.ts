@@ -18,6 +18,8 @@ import type { PlacedReceived } from "./hop.ts";
 import { isKeyword, startsWithKeyword } from "./keyword.ts";
 import { parseReceived } from "./received_parser.ts";
 import { parseReceivedSpf, type ReceivedSpf } from "./received_spf.ts";
+// RFC 5321 §4.4: the angle brackets around a Return-Path's reverse-path.
+const PATH_BRACKETS = /^<\s*|\s*>$/g;
 
 /** A parsed field with where it stood in the header (0 is the top). */
 export interface Placed<T> {
@@ -107,6 +109,6 @@ function readSingle(header: TraceHeader, name: string, field: HeaderField): void
   else if (isKeyword(name, "message-id")) header.messageId ??= field.unfolded;
   else if (isKeyword(name, "return-path") && header.returnPath === undefined) {
     // RFC 5321 §4.4: Return-path-line = "Return-Path:" FWS Reverse-path; "<>" is the null path.
-    header.returnPath = field.unfolded.replace(/^<\s*|\s*>$/g, "").trim();
+    header.returnPath = field.unfolded.replace(PATH_BRACKETS, "").trim();
   }
 }
