@@ -34,9 +34,6 @@ const LT = 60; // "<"
 const LBRACKET = 91; // "["
 const BACKSLASH = 92;
 
-// Inside a comment: the marks that nest or escape, found with one compiled pattern.
-const COMMENT_MARKS = /[()\\]/g;
-
 // What each US-ASCII code is to the word scanner (one table look-up per character).
 const TEXT = 0;
 const SPACE = 1; // ends a word, skipped between tokens
@@ -139,12 +136,11 @@ function commentEnd(text: string, start: number, escapes: boolean): number {
   // Most comments hold no comment and (as the whole value) no quoted-pair.
   if (!escapes && close >= 0 && (open < 0 || open > close)) return close;
   let depth = 0;
-  COMMENT_MARKS.lastIndex = start;
-  for (let mark = COMMENT_MARKS.exec(text); mark !== null; mark = COMMENT_MARKS.exec(text)) {
-    const code = text.charCodeAt(mark.index);
-    if (code === BACKSLASH) COMMENT_MARKS.lastIndex++;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === BACKSLASH) i++;
     else if (code === OPEN) depth++;
-    else if (code === CLOSE && --depth === 0) return mark.index;
+    else if (code === CLOSE && --depth === 0) return i;
   }
   return -1;
 }
