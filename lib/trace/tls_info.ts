@@ -5,6 +5,7 @@
  */
 
 import type { TlsInfo } from "./received.ts";
+import { isKeyword } from "./keyword.ts";
 import type { ReceivedToken } from "./received_tokens.ts";
 
 // Postfix: "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ...)".
@@ -25,6 +26,12 @@ const VERSION_FORMS = /^(TLS|SSL)v?(\d)(?:[._](\d))?$/i;
 
 /** `TLSv1.3` for `TLS1_3`, `TLS1.3` and `TLSv1.3`; other text as written. */
 export function normalizeTlsVersion(version: string): string {
+  // Postfix, Sendmail and Haraka write it normalised already ("TLSv1.3"): no pattern needed.
+  if (version.length === 7 && version.startsWith("TLSv") && version[5] === ".") {
+    const major = version.charCodeAt(4);
+    const minor = version.charCodeAt(6);
+    if (major >= 48 && major <= 57 && minor >= 48 && minor <= 57) return version;
+  }
   const match = VERSION_FORMS.exec(version);
   if (!match) return version;
   return `${match[1].toUpperCase()}v${match[2]}${match[3] === undefined ? "" : `.${match[3]}`}`;
@@ -51,7 +58,7 @@ export function readTls(
     if (kind === "word") {
       // Exim and Haraka: "tls CIPHER" after the protocol.
       const next = tokens[i + 1];
-      if (text.length === 3 && text.toLowerCase() === "tls" && next?.kind === "word") {
+      if (isKeyword(text, "tls") && next?.kind === "word") {
         found.cipher ??= next.text;
         any = true;
       }
