@@ -24,11 +24,12 @@ export interface AuthenticationResults {
 }
 
 // RFC 8601 §2.2 pieces, compiled once: comments (not nested), a value that starts with a
-// result (no authserv-id), "method[/version]=result properties", runs of white space.
+// result (no authserv-id), the authserv-id's word, "method[/version]=result properties", runs
+// of white space.
 const COMMENT = /\([^()]*\)/g;
 const RESULT_FIRST = /^\s*[\w.-]+\s*=/;
 const RESINFO = /^\s*([\w.-]+)(?:\/\d+)?\s*=\s*([\w-]+)\s*(.*)$/s;
-const SPACES = /\s+/;
+const FIRST_WORD = /\S+/;
 const SPACES_ALL = /\s+/g;
 
 /**
@@ -44,18 +45,18 @@ const SPACES_ALL = /\s+/g;
 export function parseAuthenticationResults(value: string): AuthenticationResults {
   // RFC 8601 §2.2: authres-header = authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
   const text = value.includes("(") ? value.replace(COMMENT, " ") : value;
-  const [head, ...rest] = text.split(";");
+  const parts = text.split(";");
   // Exchange Online writes no authserv-id: then the first part is already a result.
-  const missingId = RESULT_FIRST.test(head);
-  const authservId = missingId ? "" : head.trim().split(SPACES)[0] ?? "";
-  const resinfos = missingId ? [head, ...rest] : rest;
+  const missingId = RESULT_FIRST.test(parts[0]);
+  const authservId = missingId ? "" : FIRST_WORD.exec(parts[0])?.[0] ?? "";
   const verdicts: AuthVerdict[] = [];
-  for (const resinfo of resinfos) {
+  for (let i = missingId ? 0 : 1; i < parts.length; i++) {
     // RFC 8601 §2.2: resinfo = [CFWS] ";" methodspec [ CFWS reasonspec ] [ 1*( CFWS propspec ) ]
-    const match = RESINFO.exec(resinfo);
-    if (!match || match[1].toLowerCase() === "none") continue;
+    const match = RESINFO.exec(parts[i]);
+    const method = match?.[1].toLowerCase();
+    if (!match || method === undefined || method === "none") continue;
     verdicts.push({
-      method: match[1].toLowerCase(),
+      method,
       result: match[2].toLowerCase(),
       properties: match[3].replace(SPACES_ALL, " ").trim(),
     });
