@@ -95,8 +95,8 @@ export function traceMessage(bytes: Uint8Array, options: TraceOptions = {}): Tra
   const context: TraceContext = { hops, fields, header, date, zone, now };
   const findings = bySeverity(CHECKS.flatMap((check) => check(context)));
   const total = totalSeconds(hops, date);
-  const trace = { fields, header, hops, date, totalSeconds: total, zone, findings };
-  return { ...trace, warnings, verdict: verdictOf(hops, total, findings) };
+  const verdict = verdictOf(hops, total, findings);
+  return { fields, header, hops, date, totalSeconds: total, zone, findings, warnings, verdict };
 }
 
 /** The findings most severe first, in check order within a severity (a stable sort). */
