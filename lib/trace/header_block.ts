@@ -9,6 +9,10 @@ import { type HeaderField, parseHeaderBlock } from "../message/header.ts";
 
 const LF = 10;
 const CR = 13;
+// Replacement characters, not errors: the text is trusted only when it is as long as the octets.
+const utf8 = new TextDecoder();
+/** How many octets are searched as text: most headers end within them. */
+const PIECE = 16384;
 
 /**
  * The header fields of `bytes`: everything up to the first blank line, or all of it when there
@@ -27,21 +31,19 @@ export function readHeaderFields(bytes: Uint8Array, warnings: string[]): HeaderF
   const piece = bytes.subarray(start, start + PIECE);
   const text = utf8.decode(piece);
   // As many characters as octets: one character per octet, positions in both agree.
-  const end = text.length === piece.length ? blankLineEnd(text) : -1;
-  if (end < 0 && (text.length !== piece.length || piece.length < bytes.length - start)) {
+  const aligned = text.length === piece.length;
+  const end = aligned ? blankLineEnd(text) : -1;
+  // No blank line in a piece that holds all the rest: all of it is the header.
+  const whole = aligned && start + piece.length === bytes.length;
+  const length = end >= 0 ? end : whole ? piece.length : -1;
+  if (length < 0) {
     return parseHeaderBlock(bytes.subarray(start, headerEndByLines(bytes, start)), warnings);
   }
-  const length = end < 0 ? piece.length : end;
   // Without replacement characters, one character per octet means US-ASCII.
   const ascii = text.lastIndexOf("\uFFFD", length - 1) < 0;
   const block = bytes.subarray(start, start + length);
   return parseHeaderBlock(block, warnings, ascii ? text.slice(0, length) : undefined);
 }
-
-// Replacement characters, not errors: the text is trusted only when it is as long as the octets.
-const utf8 = new TextDecoder();
-/** How many octets are searched as text: most headers end within them. */
-const PIECE = 16384;
 
 /**
  * RFC 5322 §2.1: the header ends at the first empty line (CRLF CRLF, or LF LF as stored):
