@@ -37,6 +37,7 @@ const HELO = /(?:^|\s)HELO[\s=]+([^\s)]+)/i;
 const LITERAL_IN_COMMENT = /\[(?:IPv6:)?([0-9a-f.:]+)\]/i;
 const ADDRESS_LITERAL = /^\[(?:IPv6:)?([0-9a-f.:]+)\](?::\d+)?$/i;
 const BARE_ADDRESS = /^(?:[^@\s]+@)?([0-9a-f.:]+)$/i;
+// White space in the text before an address literal: prose, not a reverse-DNS name.
 const WHITE_SPACE = /\s/;
 
 /**
