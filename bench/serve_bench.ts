@@ -78,9 +78,30 @@ async function holdIdleConnections(port: number, count: number): Promise<() => v
   return () => conns.forEach((c) => c.close());
 }
 
-const postie = await startServe({ args: ["--log-format", "json"] });
+/**
+ * A directory whose subdirectories ext4 spreads over block groups as it does top-level ones
+ * (`chattr +T`, the Orlov allocator's "top of a hierarchy"), so each contender's files sit in a
+ * group of their own. On this journal-less ext4 every inode freed in the last minutes slows each
+ * file creation in its group (fs/ext4/ialloc.c, recently_deleted()): Postfix deletes a queue file
+ * per message, and in a shared group that would slow the next contender's Maildir instead of
+ * only Postfix itself.
+ */
+async function spreadDirectory(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "postie-bench-" });
+  await Deno.chmod(root, 0o755); // Postfix's daemons must get in
+  const chattr = await new Deno.Command("chattr", { args: ["+T", root], stderr: "null" })
+    .output().catch(() => ({ success: false }));
+  if (!chattr.success) console.log(`note: chattr +T ${root} failed; contenders share a group`);
+  return root;
+}
+
+const benchRoot = await spreadDirectory();
+const postie = await startServe({
+  args: ["--log-format", "json"],
+  dataDir: await Deno.makeTempDir({ dir: benchRoot, prefix: "postie-" }),
+});
 const sink = await startSmtpSink();
-const postfix = await startPostfix();
+const postfix = await startPostfix({ parentDir: benchRoot });
 const targets: Target[] = [
   { name: "smtp-sink (writes nothing)", port: sink.port, stop: () => sink.stop() },
   { name: "Postfix (private instance)", port: postfix.port, stop: () => postfix.stop() },
@@ -112,7 +133,10 @@ try {
 }
 // A fresh process, alone on the machine (the others stopped, the first postie's backlog no
 // longer delivered beside it), so the peak is this load's only.
-const fresh = await startServe({ args: ["--log-format", "json"] });
+const fresh = await startServe({
+  args: ["--log-format", "json"],
+  dataDir: await Deno.makeTempDir({ dir: benchRoot, prefix: "postie-rss-" }),
+});
 const idle = Number(values["idle-connections"]);
 const close = await holdIdleConnections(fresh.port, idle);
 await smtpSource(fresh.port, Number(values["rss-messages"]), 2000);
@@ -127,3 +151,4 @@ sections.push(rssLine + "\n");
 if (values.record) {
   await appendResults("serve: smtp-source against postie, smtp-sink, Postfix", sections.join("\n"));
 }
+await Deno.remove(benchRoot, { recursive: true }).catch(() => {});

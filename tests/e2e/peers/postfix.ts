@@ -21,6 +21,8 @@ export interface PostfixOptions {
   relayhost?: string;
   /** Extra main.cf parameters, applied last. */
   settings?: Record<string, string>;
+  /** Where the instance's directory is made (the system's temp dir by default). */
+  parentDir?: string;
 }
 
 /** A running private Postfix; `output()` is its maillog, `pid` its master's. */
@@ -47,7 +49,7 @@ export async function startPostfix(opts: PostfixOptions = {}): Promise<PostfixPe
   const postfix = peerPath("postfix");
   if (!postfix) throw new PeerMissingError("postfix");
   const postconf = postfix.replace(/postfix$/, "postconf");
-  const dir = await Deno.makeTempDir({ prefix: DIR_PREFIX });
+  const dir = await Deno.makeTempDir({ dir: opts.parentDir, prefix: DIR_PREFIX });
   await Deno.chmod(dir, 0o755); // Postfix daemons run as the postfix user and must get in.
   const configDir = `${dir}/etc`, queueDir = `${dir}/queue`, port = freePort();
   await Deno.mkdir(configDir);
