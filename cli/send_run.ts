@@ -22,13 +22,13 @@ import {
 import { printReport, transcriptPrinter } from "./send_report.ts";
 import { sendByMx } from "./send_route.ts";
 import { type SendProtocol, sendProtocol, serverPort, withDsn } from "./send_session.ts";
-import type { AttachOption } from "./send_compose.ts";
+import type { ComposeFlags } from "./send_compose.ts";
 import type { HostPort } from "./values.ts";
 import { readInput } from "./read_input.ts";
 import { runLoad } from "./send_load_run.ts";
 
 /** `postie send`'s options, as parsed. */
-export interface SendOptions {
+export interface SendOptions extends ComposeFlags {
   server?: HostPort;
   port: number;
   resolver?: HostPort;
@@ -39,13 +39,6 @@ export interface SendOptions {
   envelopeFrom?: string;
   helo?: string;
   data?: string;
-  subject?: string;
-  body?: string;
-  bodyFile?: string;
-  html?: string;
-  attach?: AttachOption[];
-  inline?: string[];
-  header?: string[];
   addHeader?: string[];
   dump?: true;
   quitAfter?: QuitAfter;
