@@ -9,6 +9,7 @@
 import net from "node:net";
 import tls from "node:tls";
 
+import { concatBytes } from "../wire/bytes.ts";
 import { HTTPS_PORT } from "./ports.ts";
 
 /** Options of {@linkcode httpsGet}. */
@@ -92,7 +93,7 @@ export async function httpsGet(options: HttpsGetOptions): Promise<HttpsResponse>
       socket.once("error", (error: Error) => reject(new HttpsGetError(error.message)));
       socket.once("end", () => {
         try {
-          resolve(parseResponse(concat(chunks, size), options.maxBodyBytes));
+          resolve(parseResponse(concatBytes(chunks), options.maxBodyBytes));
         } catch (error) {
           reject(error);
         }
@@ -102,16 +103,6 @@ export async function httpsGet(options: HttpsGetOptions): Promise<HttpsResponse>
     clearTimeout(timer);
     socket.destroy();
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
 }
 
 /** RFC 9112 §2.1: status line, header fields, an empty line, the body. */
@@ -156,16 +147,15 @@ function indexOfCrlfCrlf(bytes: Uint8Array, from = 0): number {
 /** RFC 9112 §7.1: hex size line, data, CRLF; a zero size ends the body. */
 function dechunk(raw: Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
-  let at = 0, size = 0;
+  let at = 0;
   for (;;) {
     const eol = raw.indexOf(10, at);
     if (eol < 0) throw new HttpsGetError("chunked body cut short");
     const length = parseInt(new TextDecoder().decode(raw.subarray(at, eol)), 16);
     if (Number.isNaN(length)) throw new HttpsGetError("bad chunk size");
-    if (length === 0) return concat(parts, size);
+    if (length === 0) return concatBytes(parts);
     if (eol + 1 + length > raw.length) throw new HttpsGetError("chunked body cut short");
     parts.push(raw.subarray(eol + 1, eol + 1 + length));
-    size += length;
     at = eol + 1 + length + 2;
   }
 }

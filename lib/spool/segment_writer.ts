@@ -1,3 +1,4 @@
+import { concatBytes } from "../wire/bytes.ts";
 import { statfsSync } from "node:fs";
 import { join } from "node:path";
 import { writeAll } from "../wire/write_all.ts";
@@ -108,7 +109,7 @@ export class SegmentWriter {
     try {
       const file = await this.#openSegment();
       const start = this.#size;
-      const bytes = concatBatch(batch);
+      const bytes = concatBytes(batch.flatMap((append) => append.pieces));
       try {
         await writeAll(file, bytes);
         await file.syncData();
@@ -216,20 +217,6 @@ export class SegmentWriter {
     this.onSegmentClosed(this.#segment);
     this.#segment++;
   }
-}
-
-function concatBatch(batch: PendingAppend[]): Uint8Array {
-  let total = 0;
-  for (const append of batch) total += append.length;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const append of batch) {
-    for (const piece of append.pieces) {
-      bytes.set(piece, offset);
-      offset += piece.length;
-    }
-  }
-  return bytes;
 }
 
 /** fsyncs a directory, making the entries created or renamed in it durable. */
