@@ -60,7 +60,7 @@ export class DoneLog {
     readIds(text, done);
     const file = await Deno.open(path, { append: true, create: true });
     const log = new DoneLog(path, file, done, text.length > 0 && !text.endsWith("\n"));
-    log.#size = new TextEncoder().encode(text).length;
+    log.#size = (await file.stat()).size;
     return log;
   }
 

@@ -1,26 +1,26 @@
 import { type Reply, reply } from "../../wire/mod.ts";
 
 /**
- * A reply that never changes, made once and frozen: sessions share it, and the connection keeps
- * its wire encoding (see `encodeReplies` in connection.ts) instead of formatting it per message.
+ * Freezes a reply that never changes: sessions share it, and the connection keeps its wire
+ * encoding (see `encodeReplies` in connection.ts) instead of formatting it per message.
  */
-function fixed(code: number, enhanced: string | undefined, text: string): () => Reply {
-  const made = reply(code, enhanced, text);
+function frozen(made: Reply): Reply {
   Object.freeze(made.lines);
-  Object.freeze(made);
+  return Object.freeze(made);
+}
+
+/** A fixed reply, made once. */
+function fixed(code: number, enhanced: string | undefined, text: string): () => Reply {
+  const made = frozen(reply(code, enhanced, text));
   return () => made;
 }
 
-/** Like {@link fixed}, for a reply that depends only on this server's host name. */
+/** A fixed reply that depends only on this server's host name, made once per name. */
 function perHost(make: (host: string) => Reply): (host: string) => Reply {
   const made = new Map<string, Reply>();
   return (host) => {
     let found = made.get(host);
-    if (!found) {
-      found = make(host);
-      Object.freeze(found.lines);
-      made.set(host, Object.freeze(found));
-    }
+    if (!found) made.set(host, found = frozen(make(host)));
     return found;
   };
 }
