@@ -6,9 +6,11 @@
  */
 
 import { type MessagePart, parseMessage, walkParts } from "../../lib/message/mod.ts";
+import { SHARED_CORPUS } from "../shared_corpus.ts";
 
 /** The shared corpus beside the checkout. */
-export const CORPUS = new URL("../../../shared/corpus/", import.meta.url).pathname;
+/** The shared corpus (see tests/shared_corpus.ts); a path that does not exist when it is missing. */
+export const CORPUS = SHARED_CORPUS ?? new URL("../../../shared/corpus/", import.meta.url).pathname;
 
 /** Every .eml file of the corpus, sorted, relative to {@linkcode CORPUS}. */
 export async function corpusFiles(): Promise<string[]> {
