@@ -18,8 +18,9 @@ export interface MaildirStore {
 export const MAILDIR_WORKER_NAME = "postie-maildir";
 
 /**
- * The worker thread's niceness: under load, accepting mail (the 250 a client waits for) goes
- * before writing it into the Maildir (which follows the durable spool and may wait).
+ * Under load, accepting mail (the 250 a client waits for) goes before writing it into the
+ * Maildir (which follows the durable spool and may wait): the worker thread runs as SCHED_IDLE,
+ * or, where that cannot be set, at this niceness.
  */
 const DELIVERY_NICENESS = 10;
 
