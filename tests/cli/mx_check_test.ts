@@ -2,8 +2,7 @@ import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "n
 import { peerPath, peerTest, startPostfix } from "../peers.ts";
 import { startZone } from "../dns/zone.ts";
 import { startServe } from "../e2e/serve_process.ts";
-
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+import { runPostie } from "./run_postie.ts";
 
 // check.test, expired.test and plain.test route to mx.check.test (127.0.0.1, whose PTR it is);
 // wrong.test routes to mx.wrong.test, the same address under a name the certificate lacks;
@@ -23,14 +22,8 @@ const ZONE = [
   "--address=/mx.wrong.test/127.0.0.1",
 ];
 
-async function postie(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "mx", ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function postie(args: string[], env: Record<string, string> = {}) {
+  return runPostie(["mx", ...args], { env });
 }
 
 /** `postie mx --check --json`: the exit code, the outcome, and its findings' codes. */

@@ -14,21 +14,12 @@ import {
   startSmtpSink,
 } from "../peers.ts";
 import { assertDelivered, collectDelivered, withServe } from "./delivered.ts";
+import { runPostie } from "../cli/run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
-async function postieSend(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "send", "--helo", "client.test", "--timeout", "10s", ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function postieSend(args: string[]) {
+  return runPostie(["send", "--helo", "client.test", "--timeout", "10s", ...args]);
 }
 
 /** A CRLF message with a dot-led line and a body large enough to take many reads. */

@@ -16,22 +16,13 @@ import {
   TEST_CREDENTIALS,
 } from "../peers.ts";
 import { withServe } from "./delivered.ts";
+import { POSTIE_MAIN, runPostie } from "../cli/run_postie.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 const ENVELOPE = ["--from", "a@x.test", "--to", "b@postie.test", "--body", "hello over TLS"];
 
-async function postieSend(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "send", "--helo", "client.test", "--timeout", "10s", ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-  }).output();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function postieSend(args: string[], env: Record<string, string> = {}) {
+  return runPostie(["send", "--helo", "client.test", "--timeout", "10s", ...args], { env });
 }
 
 /** Certificates for the tests: a CA, a leaf it signed for `names`, and a self-signed leaf. */
@@ -298,7 +289,16 @@ peerTest("a password asked on a terminal (script gives one) logs in, never echoe
   "script",
 ], async () => {
   await withAiosmtpd({ auth: TEST_CREDENTIALS }, async (server) => {
-    const send = [Deno.execPath(), "run", "-A", MAIN, "send", "--server", server, ...ENVELOPE];
+    const send = [
+      Deno.execPath(),
+      "run",
+      "-A",
+      POSTIE_MAIN,
+      "send",
+      "--server",
+      server,
+      ...ENVELOPE,
+    ];
     const command = [...send, ...USER].map((arg) => `'${arg}'`).join(" ");
     const child = new Deno.Command(peerPath("script")!, {
       args: ["-qec", command, "/dev/null"],
